@@ -1,0 +1,1 @@
+//! Tree → model (being written).

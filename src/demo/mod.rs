@@ -1,0 +1,1 @@
+//! Demo document generator (being written).

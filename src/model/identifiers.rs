@@ -1,0 +1,1 @@
+//! Identifiers (being written).

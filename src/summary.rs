@@ -1,0 +1,1 @@
+//! Text summary (being written).

@@ -1,0 +1,1 @@
+//! Terminology tables (being written).
