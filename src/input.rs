@@ -1,5 +1,217 @@
-//! Input recognition (being written).
-pub struct Document;
-pub enum InputKind {}
-pub fn read_bytes() {}
-pub fn read_path() {}
+//! Reading an input: recognise what it is by its content, decode, parse, build the model.
+//!
+//! Inputs are recognised by content, never by extension: a `ClinicalDocument`; an
+//! auto-presentable document (an `xsl:stylesheet` root wrapping the document — the document
+//! is read, the stylesheet is never run); a document inside an XML signature; a bare PDF; a
+//! zip (an XDM package: read by the library, not here).
+
+use std::path::Path;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::diag::{Finding, Findings};
+use crate::model::ClinicalDocument;
+use crate::xml::{self, LineIndex, Limits, NodeId, Ns, Span, Tree};
+
+/// What an input turned out to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum InputKind {
+    /// An XML file whose root is a CDA `ClinicalDocument`.
+    ClinicalDocument,
+    /// An `xsl:stylesheet` carrying a `ClinicalDocument` inside (auto-presentable document).
+    AutoPresentable,
+    /// A `ClinicalDocument` inside an XML signature (`ds:Signature`).
+    Signed,
+    /// A PDF file.
+    Pdf,
+    /// A zip archive (an IHE XDM package, as sent over MSSanté).
+    Zip,
+    /// XML that contains no `ClinicalDocument`.
+    OtherXml,
+    /// Neither XML nor a known binary format.
+    Unknown,
+}
+
+/// One input, read: what it is, its source, its model and every problem found.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub kind: InputKind,
+    /// The encoding the bytes were decoded from (XML inputs).
+    pub encoding: Option<&'static str>,
+    pub size: usize,
+    /// The XML tree, for XML inputs.
+    pub tree: Option<Tree>,
+    pub lines: Option<LineIndex>,
+    /// The CDA document, when one was found (possibly partial: see `complete`).
+    pub cda: Option<ClinicalDocument>,
+    /// Whether the whole input could be read.
+    pub complete: bool,
+    pub findings: Findings,
+}
+
+/// Reads a file. I/O errors are returned as a finding on an `Unknown` document, so that a
+/// caller reading many files handles every outcome the same way.
+pub fn read_path(path: &Path, limits: &Limits) -> Document {
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.len() > limits.max_input_bytes as u64 => {
+            return failed(
+                meta.len() as usize,
+                Finding::error(
+                    "limits.input-size",
+                    Span::at(0),
+                    format!(
+                        "the file is {} bytes, more than the {}-byte reading limit",
+                        meta.len(),
+                        limits.max_input_bytes
+                    ),
+                ),
+            )
+        }
+        Ok(meta) if meta.is_dir() => {
+            return failed(0, Finding::error("io.is-directory", Span::at(0), "this is a folder, not a file"))
+        }
+        _ => {}
+    }
+    match std::fs::read(path) {
+        Ok(bytes) => read_bytes(&bytes, limits),
+        Err(error) => failed(0, Finding::error("io.read", Span::at(0), format!("cannot read the file: {error}"))),
+    }
+}
+
+fn failed(size: usize, finding: Finding) -> Document {
+    let mut findings = Findings::default();
+    findings.push(finding);
+    Document {
+        kind: InputKind::Unknown,
+        encoding: None,
+        size,
+        tree: None,
+        lines: None,
+        cda: None,
+        complete: false,
+        findings,
+    }
+}
+
+/// Reads an input from memory. Never fails, never panics: see [`Document::findings`].
+pub fn read_bytes(bytes: &[u8], limits: &Limits) -> Document {
+    if bytes.len() > limits.max_input_bytes {
+        return failed(
+            bytes.len(),
+            Finding::error(
+                "limits.input-size",
+                Span::at(0),
+                format!("the input is {} bytes, more than the {}-byte reading limit", bytes.len(), limits.max_input_bytes),
+            ),
+        );
+    }
+    if let Some(kind) = sniff_binary(bytes) {
+        let mut findings = Findings::default();
+        if kind == InputKind::Zip {
+            findings.push(Finding::info(
+                "input.zip",
+                Span::at(0),
+                "this is a zip archive (an XDM package?): open it as a package in the library \
+                 (`vigie list`), not as a single document",
+            ));
+        }
+        return Document {
+            kind,
+            encoding: None,
+            size: bytes.len(),
+            tree: None,
+            lines: None,
+            cda: None,
+            complete: true,
+            findings,
+        };
+    }
+
+    let decoded = xml::decode::decode(bytes);
+    let source: Arc<str> = Arc::from(decoded.text);
+    let parsed = xml::parse::parse(source.clone(), limits);
+    let mut findings = decoded.findings;
+    findings.extend(parsed.findings.into_vec());
+    let tree = parsed.tree;
+
+    let (kind, cda_root) = match tree.root() {
+        None => (InputKind::Unknown, None),
+        Some(root) => locate_document(&tree, root),
+    };
+    let cda = cda_root.map(|root| crate::build::build(&tree, root, &mut findings));
+    if kind == InputKind::OtherXml {
+        if let Some(root) = tree.root() {
+            findings.push(Finding::error(
+                "input.not-cda",
+                tree.head_span(root),
+                format!(
+                    "the root element is <{}> ({}), and no ClinicalDocument (urn:hl7-org:v3) was found in it",
+                    tree.qualified_name(root),
+                    match tree.namespace_uri(tree.ns(root)) {
+                        "" => "no namespace".to_string(),
+                        uri => uri.to_string(),
+                    }
+                ),
+            ));
+        }
+    }
+    let lines = LineIndex::new(source);
+    findings.locate(&lines);
+    Document {
+        kind,
+        encoding: Some(decoded.encoding),
+        size: bytes.len(),
+        tree: Some(tree),
+        lines: Some(lines),
+        cda,
+        complete: parsed.complete,
+        findings,
+    }
+}
+
+fn sniff_binary(bytes: &[u8]) -> Option<InputKind> {
+    let head = &bytes[..bytes.len().min(1024)];
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
+        Some(InputKind::Zip)
+    } else if memchr::memmem::find(head, b"%PDF-").is_some() && !head.contains(&b'<') {
+        Some(InputKind::Pdf)
+    } else {
+        None
+    }
+}
+
+/// Finds the `ClinicalDocument`: the root itself, or (wrapped in a stylesheet or a signature)
+/// the first one below it, found without recursion.
+fn locate_document(tree: &Tree, root: NodeId) -> (InputKind, Option<NodeId>) {
+    if tree.is(root, Ns::HL7, "ClinicalDocument") {
+        return (InputKind::ClinicalDocument, Some(root));
+    }
+    let found = tree.descendants(root).find(|&n| tree.is(n, Ns::HL7, "ClinicalDocument"));
+    let kind = if tree.ns(root) == Ns::XSL {
+        InputKind::AutoPresentable
+    } else if tree.ns(root) == Ns::DSIG && tree.local_name(root) == "Signature" {
+        InputKind::Signed
+    } else if found.is_some() {
+        InputKind::ClinicalDocument
+    } else {
+        InputKind::OtherXml
+    };
+    (kind, found)
+}
+
+impl Document {
+    /// The decoded bytes of an attachment: base64 decoded, deflate inflated when
+    /// `compression="DF"`, within `max_bytes`. Errors are findings located at the payload.
+    pub fn attachment_bytes(&self, index: usize, max_bytes: usize) -> Result<Vec<u8>, Finding> {
+        let cda = self.cda.as_ref();
+        let attachment = cda.and_then(|c| c.attachments.get(index)).ok_or_else(|| {
+            Finding::error("attachment.unknown", Span::at(0), format!("there is no attachment #{index}"))
+        })?;
+        let tree = self.tree.as_ref().ok_or_else(|| {
+            Finding::error("attachment.unknown", attachment.span, "the document has no XML source")
+        })?;
+        crate::build::payload::decode(tree, attachment, max_bytes)
+    }
+}

@@ -6,11 +6,13 @@
 //! The core never does network I/O and never panics on input: problems are [`diag::Finding`]s.
 
 pub mod build;
+pub mod cli;
 pub mod demo;
 pub mod diag;
 pub mod input;
 pub mod model;
 pub mod serve;
+pub mod session;
 pub mod summary;
 pub mod terminology;
 pub mod xml;

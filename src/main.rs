@@ -1,1 +1,35 @@
-fn main() {}
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use vigie::cli::{inspect, Cli, Command, Lang};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Inspect { files, json, lang } => {
+            let lang = lang.unwrap_or_else(Lang::from_env);
+            inspect::run(&files, json, lang)
+        }
+        Command::Serve { paths, port } => match vigie::serve::run(paths, port) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("vigie serve: {error}");
+                ExitCode::FAILURE
+            }
+        },
+        Command::Demo { dir } => match Err::<Vec<std::path::PathBuf>, String>(String::from("TEMP")) {
+            Ok(files) => {
+                for f in &files {
+                    println!("{}", f.display());
+                }
+                eprintln!("{} demo files written to {}", files.len(), dir.display());
+                ExitCode::SUCCESS
+            }
+            Err(error) => {
+                eprintln!("vigie demo: cannot write to {}: {error}", dir.display());
+                ExitCode::FAILURE
+            }
+        },
+    }
+}

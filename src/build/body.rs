@@ -1,0 +1,356 @@
+//! Body builder: nonXMLBody, or structuredBody → sections, narrative, entries, attachments.
+
+use crate::model::body::{
+    Attachment, AttachmentKind, Body, Entry, Narrative, NarrativeNode, NonXmlBody, Participation, Relationship,
+    Section, Statement, Value,
+};
+use crate::xml::{NodeId, Ns, Span};
+
+use super::common::{attr, located_text, text};
+use super::Ctx;
+
+/// templateId of the French "copie PDF" section (FR-Document-PDF-copie).
+pub const PDF_COPY_TEMPLATE: &str = "1.2.250.1.213.1.1.2.243";
+
+/// Children of a clinical statement that link to another statement.
+const RELATIONSHIPS: &[&str] = &["entryRelationship", "component", "referenceRange", "precondition", "reference"];
+/// Children of a clinical statement that name a participating entity.
+const PARTICIPATIONS: &[&str] = &[
+    "consumable",
+    "product",
+    "specimen",
+    "performer",
+    "author",
+    "informant",
+    "participant",
+    "subject",
+    "location",
+    "responsibleParty",
+];
+
+impl Ctx<'_> {
+    pub(crate) fn body(&mut self, doc: NodeId) -> Body {
+        let t = self.tree;
+        let Some(component) = t.child(doc, "component") else { return Body::Missing };
+        if let Some(structured) = t.child(component, "structuredBody") {
+            let mut sections = Vec::new();
+            for comp in t.children_named(structured, Ns::HL7, "component").collect::<Vec<_>>() {
+                if let Some(section) = t.child(comp, "section") {
+                    sections.push(self.section(section, &mut Vec::new(), false));
+                }
+            }
+            return Body::Structured { sections, span: t.span(structured) };
+        }
+        if let Some(non_xml) = t.child(component, "nonXMLBody") {
+            let text_node = t.child(non_xml, "text");
+            let attachment = text_node.map(|n| self.attachment(n, AttachmentKind::Body, &[]));
+            let att = attachment.and_then(|i| self.attachments.get(i));
+            return Body::NonXml(NonXmlBody {
+                media_type: att.and_then(|a| a.media_type.clone()),
+                representation: att.and_then(|a| a.representation.clone()),
+                compression: att.and_then(|a| a.compression.clone()),
+                reference: att.and_then(|a| a.reference.clone()),
+                attachment,
+                span: t.span(non_xml),
+            });
+        }
+        Body::Missing
+    }
+
+    fn section(&mut self, node: NodeId, path: &mut Vec<String>, in_pdf_copy: bool) -> Section {
+        let t = self.tree;
+        let template_ids = self.identifiers(node, "templateId");
+        let pdf_copy = template_ids.iter().any(|i| i.root.as_deref() == Some(PDF_COPY_TEMPLATE));
+        let title = t.child(node, "title").and_then(|n| located_text(t, n));
+        path.push(title.as_ref().map(|t| t.text.clone()).unwrap_or_default());
+        let mut section = Section {
+            xml_id: attr(t, node, "ID"),
+            ids: self.identifiers(node, "id"),
+            code: self.child_code(node, "code"),
+            text: t.child(node, "text").map(|n| narrative(t, n)),
+            language: t.child(node, "languageCode").and_then(|n| attr(t, n, "code")),
+            template_ids,
+            title,
+            pdf_copy,
+            span: t.span(node),
+            ..Section::default()
+        };
+        let in_pdf_copy = in_pdf_copy || pdf_copy;
+        for child in t.elements(node).collect::<Vec<_>>() {
+            if t.ns(child) != Ns::HL7 {
+                continue;
+            }
+            match t.local_name(child) {
+                "entry" => {
+                    if let Some(stmt) = t.elements(child).find(|&c| is_statement(t, c)) {
+                        let statement = self.statement(stmt, path, in_pdf_copy);
+                        section.entries.push(Entry {
+                            type_code: attr(t, child, "typeCode"),
+                            statement,
+                            span: t.span(child),
+                        });
+                    }
+                }
+                "component" => {
+                    if let Some(sub) = t.child(child, "section") {
+                        let sub = self.section(sub, path, in_pdf_copy);
+                        section.sections.push(sub);
+                    }
+                }
+                _ => {}
+            }
+        }
+        path.pop();
+        section
+    }
+
+    fn statement(&mut self, node: NodeId, path: &mut Vec<String>, in_pdf_copy: bool) -> Statement {
+        let t = self.tree;
+        let kind = t.local_name(node).to_string();
+        let text_node = t.child(node, "text");
+        let mut s = Statement {
+            class_code: attr(t, node, "classCode"),
+            mood_code: attr(t, node, "moodCode"),
+            negation: attr(t, node, "negationInd").map(|v| v == "true"),
+            xml_id: attr(t, node, "ID"),
+            template_ids: self.identifiers(node, "templateId"),
+            ids: self.identifiers(node, "id"),
+            code: self.child_code(node, "code"),
+            text_reference: text_node.and_then(|n| t.child(n, "reference")).and_then(|r| attr(t, r, "value")),
+            text: text_node.and_then(|n| {
+                let own: String = t.children(n).filter(|&c| t.is_text(c)).map(|c| t.text(c).into_owned()).collect();
+                Some(own.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|s| !s.is_empty())
+            }),
+            status: t.child(node, "statusCode").and_then(|n| attr(t, n, "code")),
+            effective_time: self.child_interval(node, "effectiveTime"),
+            span: t.span(node),
+            kind,
+            ..Statement::default()
+        };
+        for child in t.elements(node).collect::<Vec<_>>() {
+            if t.ns(child) != Ns::HL7 {
+                continue;
+            }
+            let name = t.local_name(child);
+            match name {
+                "value" if s.kind == "observationMedia" => {
+                    let kind = if in_pdf_copy { AttachmentKind::PdfCopy } else { AttachmentKind::ObservationMedia };
+                    let index = self.attachment(child, kind, path);
+                    if let (Some(id), Some(a)) = (&s.xml_id, self.attachments.get_mut(index)) {
+                        a.xml_id = Some(id.clone());
+                    }
+                    s.attachment = Some(index);
+                }
+                "value" => {
+                    let value = self.value(child);
+                    s.values.push(value);
+                }
+                "interpretationCode" => {
+                    let code = self.code(child);
+                    s.interpretations.push(code);
+                }
+                "methodCode" => {
+                    let code = self.code(child);
+                    s.methods.push(code);
+                }
+                "targetSiteCode" => {
+                    let code = self.code(child);
+                    s.target_sites.push(code);
+                }
+                _ if RELATIONSHIPS.contains(&name) => {
+                    if let Some(inner) = t.elements(child).find(|&c| is_statement(t, c)) {
+                        let statement = self.statement(inner, path, in_pdf_copy);
+                        s.relationships.push(Relationship {
+                            via: name.to_string(),
+                            type_code: attr(t, child, "typeCode"),
+                            inversion: attr(t, child, "inversionInd").map(|v| v == "true"),
+                            sequence_number: t.child(child, "sequenceNumber").and_then(|n| attr(t, n, "value")),
+                            statement,
+                        });
+                    }
+                }
+                _ if PARTICIPATIONS.contains(&name) => {
+                    let participation = self.participation(child);
+                    s.participations.push(participation);
+                }
+                _ => {}
+            }
+        }
+        s
+    }
+
+    /// A participation summarised by the codes, names and ids found inside it (without
+    /// descending into nested clinical statements).
+    fn participation(&mut self, node: NodeId) -> Participation {
+        let t = self.tree;
+        let mut p = Participation {
+            via: t.local_name(node).to_string(),
+            type_code: attr(t, node, "typeCode"),
+            codes: Vec::new(),
+            names: Vec::new(),
+            ids: Vec::new(),
+            time: self.child_interval(node, "time"),
+            span: t.span(node),
+        };
+        let mut stack: Vec<NodeId> = t.elements(node).collect();
+        stack.reverse();
+        while let Some(n) = stack.pop() {
+            if t.ns(n) != Ns::HL7 || is_statement(t, n) {
+                continue;
+            }
+            match t.local_name(n) {
+                "code" => {
+                    let code = self.code(n);
+                    p.codes.push(code);
+                    continue;
+                }
+                "name" | "manufacturerModelName" | "softwareName" | "lotNumberText" => {
+                    if let Some(name) = text(t, n) {
+                        p.names.push(name);
+                    }
+                    continue;
+                }
+                "id" => {
+                    let id = self.identifier(n);
+                    p.ids.push(id);
+                    continue;
+                }
+                _ => {}
+            }
+            let mut children: Vec<NodeId> = t.elements(n).collect();
+            children.reverse();
+            stack.extend(children);
+        }
+        p
+    }
+
+    pub(crate) fn value(&mut self, node: NodeId) -> Value {
+        let t = self.tree;
+        let xsi_type = t.attr_ns(node, Ns::XSI, "type").map(|v| {
+            let v = v.trim();
+            v.rsplit_once(':').map(|(_, local)| local).unwrap_or(v).to_string()
+        });
+        let coded = matches!(xsi_type.as_deref(), Some("CD" | "CE" | "CV" | "CS" | "CO"));
+        let mut v = Value {
+            value: attr(t, node, "value"),
+            unit: attr(t, node, "unit"),
+            inclusive: attr(t, node, "inclusive").map(|v| v == "true"),
+            null_flavor: attr(t, node, "nullFlavor"),
+            span: t.span(node),
+            ..Value::default()
+        };
+        if coded {
+            v.code = Some(self.code(node));
+        } else if matches!(xsi_type.as_deref(), Some("ST" | "ED" | "SC") | None) {
+            let base64 = attr(t, node, "representation").as_deref() == Some("B64");
+            if !base64 {
+                v.text = text(t, node);
+            }
+        }
+        for child in t.elements(node).collect::<Vec<_>>() {
+            if t.ns(child) != Ns::HL7 {
+                continue;
+            }
+            let boxed = |ctx: &mut Self| Some(Box::new(ctx.value(child)));
+            match t.local_name(child) {
+                "low" => v.low = boxed(self),
+                "high" => v.high = boxed(self),
+                "center" => v.center = boxed(self),
+                "numerator" => v.numerator = boxed(self),
+                "denominator" => v.denominator = boxed(self),
+                "translation" if !coded => {
+                    let tr = self.value(child);
+                    v.translations.push(tr);
+                }
+                _ => {}
+            }
+        }
+        v.xsi_type = xsi_type;
+        v
+    }
+
+    /// Records an embedded file (an ED: nonXMLBody/text or observationMedia/value) and
+    /// returns its index. The content is not decoded here.
+    fn attachment(&mut self, node: NodeId, kind: AttachmentKind, path: &[String]) -> usize {
+        let t = self.tree;
+        let content = t.inner_span(node);
+        // the base64 text, minus the <reference> element if there is one
+        let reference = t.child(node, "reference").and_then(|r| attr(t, r, "value"));
+        let content = match t.child(node, "reference") {
+            Some(r) if t.span(r).start <= content.start => Span { start: t.span(r).end, end: content.end },
+            _ => content,
+        };
+        let encoded_size = content.len();
+        let representation = attr(t, node, "representation");
+        let estimated_size = if representation.as_deref() == Some("B64") {
+            encoded_size / 4 * 3
+        } else {
+            encoded_size
+        };
+        self.attachments.push(Attachment {
+            kind,
+            media_type: attr(t, node, "mediaType"),
+            representation,
+            compression: attr(t, node, "compression"),
+            reference,
+            xml_id: None,
+            section_path: path.iter().filter(|p| !p.is_empty()).cloned().collect(),
+            content,
+            encoded_size,
+            estimated_size,
+            span: t.span(node),
+        });
+        self.attachments.len() - 1
+    }
+}
+
+/// Whether an element is a clinical statement (anything an entry or relationship carries:
+/// act, observation, organizer, ...) rather than a data element.
+fn is_statement(tree: &crate::xml::Tree, node: NodeId) -> bool {
+    tree.ns(node) == Ns::HL7
+        && matches!(
+            tree.local_name(node),
+            "act"
+                | "observation"
+                | "organizer"
+                | "substanceAdministration"
+                | "supply"
+                | "encounter"
+                | "procedure"
+                | "observationMedia"
+                | "regionOfInterest"
+                | "observationRange"
+                | "criterion"
+                | "externalAct"
+                | "externalObservation"
+                | "externalProcedure"
+                | "externalDocument"
+                | "section"
+        )
+}
+
+/// A narrative block as a small tree, kept as written (attributes included).
+fn narrative(tree: &crate::xml::Tree, node: NodeId) -> Narrative {
+    Narrative { nodes: narrative_children(tree, node), span: tree.span(node) }
+}
+
+fn narrative_children(tree: &crate::xml::Tree, node: NodeId) -> Vec<NarrativeNode> {
+    tree.children(node)
+        .map(|c| {
+            if tree.is_text(c) {
+                NarrativeNode::Text { text: tree.text(c).into_owned(), span: tree.span(c) }
+            } else {
+                NarrativeNode::Element {
+                    name: tree.local_name(c).to_string(),
+                    foreign: tree.ns(c) != Ns::HL7,
+                    attributes: tree
+                        .attributes(c)
+                        .map(|a| (a.qualified_name().to_string(), a.value().into_owned()))
+                        .collect(),
+                    children: narrative_children(tree, c),
+                    span: tree.span(c),
+                }
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,247 @@
+//! Readers for the HL7 V3 data types shared by header and body: II, CD, PN, AD, TEL, TS, IVL_TS.
+
+use crate::diag::Finding;
+use crate::model::common::{
+    Address, Code, CodeQualifier, Identifier, NamePart, NamePartKind, PersonName, Telecom, TelecomKind, Text,
+};
+use crate::model::time::{Interval, Timestamp};
+use crate::terminology;
+use crate::xml::{NodeId, Ns, Tree};
+
+use super::Ctx;
+
+/// A non-empty, trimmed attribute value.
+pub(crate) fn attr(tree: &Tree, node: NodeId, name: &str) -> Option<String> {
+    tree.attr(node, name).map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
+}
+
+/// The element's text, whitespace-normalised (runs of white space become one space).
+pub(crate) fn text(tree: &Tree, node: NodeId) -> Option<String> {
+    let raw = tree.text_content(node);
+    let text = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    Some(text).filter(|t| !t.is_empty())
+}
+
+pub(crate) fn located_text(tree: &Tree, node: NodeId) -> Option<Text> {
+    text(tree, node).map(|text| Text { text, span: tree.span(node) })
+}
+
+impl Ctx<'_> {
+    pub(crate) fn identifier(&mut self, node: NodeId) -> Identifier {
+        let t = self.tree;
+        let root = attr(t, node, "root");
+        let root_name = root.as_deref().and_then(terminology::oid_name);
+        Identifier {
+            extension: attr(t, node, "extension"),
+            assigning_authority_name: attr(t, node, "assigningAuthorityName"),
+            null_flavor: attr(t, node, "nullFlavor"),
+            root_name,
+            root,
+            span: t.head_span(node),
+        }
+    }
+
+    pub(crate) fn identifiers(&mut self, parent: NodeId, name: &str) -> Vec<Identifier> {
+        let ids: Vec<NodeId> = self.tree.children_named(parent, Ns::HL7, name).collect();
+        ids.into_iter().map(|n| self.identifier(n)).collect()
+    }
+
+    /// A coded element (CD/CE/CV/CS) with its label from the terminology tables.
+    pub(crate) fn code(&mut self, node: NodeId) -> Code {
+        let t = self.tree;
+        let code = attr(t, node, "code");
+        let code_system = attr(t, node, "codeSystem");
+        let label = match (&code_system, &code) {
+            (Some(system), Some(code)) => terminology::label(system, code),
+            _ => None,
+        };
+        let original = t.child(node, "originalText");
+        let original_text = original.and_then(|o| {
+            // the text of originalText, without its <reference>
+            let mut s = String::new();
+            for c in t.children(o) {
+                if t.is_text(c) {
+                    s.push_str(&t.text(c));
+                }
+            }
+            Some(s.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|s| !s.is_empty())
+        });
+        let original_text_reference =
+            original.and_then(|o| t.child(o, "reference")).and_then(|r| attr(t, r, "value"));
+        let translation_nodes: Vec<NodeId> = t.children_named(node, Ns::HL7, "translation").collect();
+        let translations = translation_nodes.into_iter().map(|n| self.code(n)).collect();
+        let qualifier_nodes: Vec<NodeId> = t.children_named(node, Ns::HL7, "qualifier").collect();
+        let qualifiers = qualifier_nodes
+            .into_iter()
+            .map(|q| CodeQualifier {
+                name: t.child(q, "name").map(|n| Box::new(self.code(n))),
+                value: t.child(q, "value").map(|n| Box::new(self.code(n))),
+            })
+            .collect();
+        Code {
+            display_name: attr(t, node, "displayName"),
+            code_system_name: attr(t, node, "codeSystemName"),
+            null_flavor: attr(t, node, "nullFlavor"),
+            label,
+            code,
+            code_system,
+            original_text,
+            original_text_reference,
+            translations,
+            qualifiers,
+            span: t.head_span(node),
+        }
+    }
+
+    pub(crate) fn child_code(&mut self, parent: NodeId, name: &str) -> Option<Code> {
+        self.tree.child(parent, name).map(|n| self.code(n))
+    }
+
+    /// A timestamp from `@value`; an unreadable one is reported and dropped.
+    pub(crate) fn timestamp(&mut self, node: NodeId) -> Option<Timestamp> {
+        let value = attr(self.tree, node, "value")?;
+        match Timestamp::parse(&value) {
+            Ok(ts) => Some(ts),
+            Err(error) => {
+                let span = self
+                    .tree
+                    .attribute(node, "value")
+                    .map(|a| a.value_span())
+                    .unwrap_or_else(|| self.tree.head_span(node));
+                self.findings.push(Finding::warning("datatype.timestamp", span, error.to_string()));
+                None
+            }
+        }
+    }
+
+    pub(crate) fn child_timestamp(&mut self, parent: NodeId, name: &str) -> Option<Timestamp> {
+        self.tree.child(parent, name).and_then(|n| self.timestamp(n))
+    }
+
+    /// An interval of time (IVL_TS), or a single point written as `@value`.
+    pub(crate) fn interval(&mut self, node: NodeId) -> Option<Interval> {
+        let t = self.tree;
+        let value = self.timestamp(node);
+        let low = t.child(node, "low").and_then(|n| self.timestamp(n));
+        let high = t.child(node, "high").and_then(|n| self.timestamp(n));
+        let center = t.child(node, "center").and_then(|n| self.timestamp(n));
+        if value.is_none() && low.is_none() && high.is_none() && center.is_none() {
+            return None;
+        }
+        Some(Interval { low, high, center, value })
+    }
+
+    pub(crate) fn child_interval(&mut self, parent: NodeId, name: &str) -> Option<Interval> {
+        self.tree.child(parent, name).and_then(|n| self.interval(n))
+    }
+
+    pub(crate) fn names(&mut self, parent: NodeId) -> Vec<PersonName> {
+        let t = self.tree;
+        t.children_named(parent, Ns::HL7, "name").map(|n| person_name(t, n)).collect()
+    }
+
+    pub(crate) fn addresses(&mut self, parent: NodeId) -> Vec<Address> {
+        let t = self.tree;
+        t.children_named(parent, Ns::HL7, "addr").map(|n| address(t, n)).collect()
+    }
+
+    pub(crate) fn telecoms(&mut self, parent: NodeId) -> Vec<Telecom> {
+        let t = self.tree;
+        t.children_named(parent, Ns::HL7, "telecom").filter_map(|n| telecom(t, n)).collect()
+    }
+}
+
+pub(crate) fn person_name(tree: &Tree, node: NodeId) -> PersonName {
+    let mut parts = Vec::new();
+    for child in tree.children(node) {
+        if tree.is_text(child) {
+            let free = tree.text(child).split_whitespace().collect::<Vec<_>>().join(" ");
+            if !free.is_empty() {
+                parts.push(NamePart { kind: NamePartKind::Free, value: free, qualifier: None });
+            }
+            continue;
+        }
+        if tree.ns(child) != Ns::HL7 {
+            continue;
+        }
+        let kind = match tree.local_name(child) {
+            "family" => NamePartKind::Family,
+            "given" => NamePartKind::Given,
+            "prefix" => NamePartKind::Prefix,
+            "suffix" => NamePartKind::Suffix,
+            _ => continue,
+        };
+        if let Some(value) = text(tree, child) {
+            parts.push(NamePart { kind, value, qualifier: attr(tree, child, "qualifier") });
+        }
+    }
+    PersonName {
+        use_code: attr(tree, node, "use"),
+        parts,
+        null_flavor: attr(tree, node, "nullFlavor"),
+        span: tree.span(node),
+    }
+}
+
+pub(crate) fn address(tree: &Tree, node: NodeId) -> Address {
+    let mut a = Address {
+        use_code: attr(tree, node, "use"),
+        null_flavor: attr(tree, node, "nullFlavor"),
+        span: tree.span(node),
+        ..Address::default()
+    };
+    let mut street: Vec<String> = Vec::new();
+    for child in tree.elements(node) {
+        let Some(value) = text(tree, child) else { continue };
+        match tree.local_name(child) {
+            "streetAddressLine" | "additionalLocator" | "postBox" | "deliveryAddressLine" => a.lines.push(value),
+            "houseNumber" | "houseNumberNumeric" | "buildingNumberSuffix" | "streetNameType" | "streetName"
+            | "streetNameBase" | "unitID" | "unitType" | "careOf" | "delimiter" => street.push(value),
+            "postalCode" => a.postal_code = Some(value),
+            "city" => a.city = Some(value),
+            "county" => a.county = Some(value),
+            "state" => a.state = Some(value),
+            "country" => a.country = Some(value),
+            _ => a.lines.push(value),
+        }
+    }
+    if !street.is_empty() {
+        a.lines.insert(0, street.join(" "));
+    }
+    if a.lines.is_empty() && a.city.is_none() && a.postal_code.is_none() {
+        // free-text address
+        let free = tree
+            .children(node)
+            .filter(|&c| tree.is_text(c))
+            .map(|c| tree.text(c).split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        if !free.is_empty() {
+            a.lines.push(free);
+        }
+    }
+    a
+}
+
+pub(crate) fn telecom(tree: &Tree, node: NodeId) -> Option<Telecom> {
+    let raw = attr(tree, node, "value");
+    let null = attr(tree, node, "nullFlavor").is_some();
+    let raw = match raw {
+        Some(raw) => raw,
+        None if null => String::new(),
+        None => return None,
+    };
+    let (scheme, rest) = raw.split_once(':').unwrap_or(("", raw.as_str()));
+    let lower = scheme.to_ascii_lowercase();
+    let kind = match lower.as_str() {
+        "tel" => TelecomKind::Phone,
+        "fax" => TelecomKind::Fax,
+        "mailto" if rest.to_ascii_lowercase().contains(".mssante.fr") => TelecomKind::Mssante,
+        "mailto" => TelecomKind::Email,
+        "http" | "https" => TelecomKind::Url,
+        _ => TelecomKind::Other,
+    };
+    let value = if kind == TelecomKind::Other || kind == TelecomKind::Url { raw.clone() } else { rest.to_string() };
+    Some(Telecom { kind, value, use_code: attr(tree, node, "use"), null, span: tree.head_span(node) })
+}

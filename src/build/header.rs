@@ -1,0 +1,352 @@
+//! Header builder: ClinicalDocument's header elements → [`Header`].
+
+use crate::diag::Finding;
+use crate::model::common::PersonName;
+use crate::model::header::{
+    Actor, Author, Birthplace, Contact, Device, Encounter, Facility, Header, InsStatus, Organization,
+    OrganizationIdentifier, Participant, Patient, PatientId, Performer, PractitionerIdentifier, Recipient,
+    RelatedDocument, ServiceEvent, Signer, Specialty,
+};
+use crate::model::identifiers::{check_nir, organization_id, patient_id_kind, practitioner_id};
+use crate::terminology;
+use crate::xml::{NodeId, Ns};
+
+use super::common::{address, attr, located_text, text};
+use super::Ctx;
+
+/// Elements that carry a person's name inside a role.
+const PERSON_ELEMENTS: &[&str] =
+    &["assignedPerson", "informationRecipient", "associatedPerson", "guardianPerson", "relatedPerson", "playingEntity"];
+/// Elements that carry an organization inside a role.
+const ORGANIZATION_ELEMENTS: &[&str] = &[
+    "representedOrganization",
+    "receivedOrganization",
+    "scopingOrganization",
+    "representedCustodianOrganization",
+    "serviceProviderOrganization",
+    "providerOrganization",
+    "guardianOrganization",
+];
+
+impl Ctx<'_> {
+    pub(crate) fn header(&mut self, doc: NodeId) -> Header {
+        let t = self.tree;
+        let mut h = Header { span: t.span(doc), ..Header::default() };
+        h.realm = t.child(doc, "realmCode").and_then(|n| attr(t, n, "code"));
+        h.template_ids = self.identifiers(doc, "templateId");
+        h.id = t.child(doc, "id").map(|n| self.identifier(n));
+        h.code = self.child_code(doc, "code");
+        h.title = t.child(doc, "title").and_then(|n| located_text(t, n));
+        h.effective_time = self.child_timestamp(doc, "effectiveTime");
+        h.confidentiality = self.child_code(doc, "confidentialityCode");
+        h.language = t.child(doc, "languageCode").and_then(|n| attr(t, n, "code"));
+        h.set_id = t.child(doc, "setId").map(|n| self.identifier(n));
+        h.version_number = t.child(doc, "versionNumber").and_then(|n| attr(t, n, "value"));
+
+        for child in t.elements(doc).collect::<Vec<_>>() {
+            if t.ns(child) != Ns::HL7 {
+                continue;
+            }
+            match t.local_name(child) {
+                "recordTarget" => {
+                    if let Some(role) = t.child(child, "patientRole") {
+                        let patient = self.patient(role);
+                        h.patients.push(patient);
+                    }
+                }
+                "author" => h.authors.push(self.author(child)),
+                "custodian" => {
+                    h.custodian = t
+                        .path(child, &["assignedCustodian", "representedCustodianOrganization"])
+                        .map(|o| self.organization(o));
+                }
+                "legalAuthenticator" => h.legal_authenticator = Some(self.signer(child)),
+                "authenticator" => h.authenticators.push(self.signer(child)),
+                "informationRecipient" => {
+                    let actor = t.child(child, "intendedRecipient").map(|r| self.actor(r)).unwrap_or_default();
+                    h.information_recipients.push(Recipient {
+                        type_code: attr(t, child, "typeCode").unwrap_or_else(|| "PRCP".into()),
+                        actor,
+                        span: t.span(child),
+                    });
+                }
+                "participant" => h.participants.push(self.participant(child)),
+                "documentationOf" => {
+                    if let Some(event) = t.child(child, "serviceEvent") {
+                        let event = self.service_event(event);
+                        h.service_events.push(event);
+                    }
+                }
+                "relatedDocument" => h.related_documents.push(self.related_document(child)),
+                "componentOf" => h.encounter = t.child(child, "encompassingEncounter").map(|e| self.encounter(e)),
+                "inFulfillmentOf" => {
+                    if let Some(order) = t.child(child, "order") {
+                        h.in_fulfillment_of.extend(self.identifiers(order, "id"));
+                    }
+                }
+                _ => {}
+            }
+        }
+        h
+    }
+
+    fn patient(&mut self, role: NodeId) -> Patient {
+        let t = self.tree;
+        let mut p = Patient { span: t.span(role), ..Patient::default() };
+        for id_node in t.children_named(role, Ns::HL7, "id").collect::<Vec<_>>() {
+            let id = self.identifier(id_node);
+            let kind = patient_id_kind(id.root.as_deref().unwrap_or(""));
+            let nir_check = if kind.is_ins() || kind == crate::model::identifiers::PatientIdKind::Nir {
+                id.extension.as_deref().map(check_nir)
+            } else {
+                None
+            };
+            p.ids.push(PatientId { id, kind, nir_check });
+        }
+        p.addresses = self.addresses(role);
+        p.telecoms = self.telecoms(role);
+        if let Some(person) = t.child(role, "patient") {
+            p.names = self.names(person);
+            p.sex = self.child_code(person, "administrativeGenderCode");
+            p.birth_time = self.child_timestamp(person, "birthTime");
+            p.birthplace = t.path(person, &["birthplace", "place"]).map(|place| {
+                let addr = t.child(place, "addr").map(|a| address(t, a));
+                Birthplace {
+                    name: t.child(place, "name").and_then(|n| text(t, n)),
+                    cog_code: addr.as_ref().and_then(|a| a.county.clone()),
+                    address: addr,
+                    span: t.span(place),
+                }
+            });
+            for guardian in t.children_named(person, Ns::HL7, "guardian").collect::<Vec<_>>() {
+                let names = match t.child(guardian, "guardianPerson") {
+                    Some(gp) => self.names(gp),
+                    None => Vec::new(),
+                };
+                p.guardians.push(Contact {
+                    code: self.child_code(guardian, "code"),
+                    names,
+                    addresses: self.addresses(guardian),
+                    telecoms: self.telecoms(guardian),
+                    span: t.span(guardian),
+                });
+            }
+        }
+        p.ins = self.ins_status(&p);
+        p
+    }
+
+    /// The INS and the identity traits the référentiel INS requires beside it.
+    fn ins_status(&mut self, p: &Patient) -> Option<InsStatus> {
+        let ins = p.ids.iter().find(|i| i.kind.is_ins())?;
+        let value = ins.id.extension.clone().unwrap_or_default();
+        let key_ok = ins.nir_check.as_ref().map(|c| c.key_ok).unwrap_or(false);
+        if let Some(check) = &ins.nir_check {
+            if !check.key_ok {
+                let message = check
+                    .problem
+                    .clone()
+                    .unwrap_or_else(|| format!("the key of the INS \"{value}\" does not match its number"));
+                self.findings.push(Finding::error("ins.key", ins.id.span, message));
+            }
+        }
+        let name: Option<&PersonName> = p.names.first();
+        let has_family_br = p.names.iter().any(|n| {
+            n.parts.iter().any(|x| {
+                x.kind == crate::model::common::NamePartKind::Family && x.qualifier.as_deref() == Some("BR")
+            })
+        });
+        let given = |qualifier: Option<&str>| {
+            p.names.iter().any(|n| {
+                n.parts.iter().any(|x| {
+                    x.kind == crate::model::common::NamePartKind::Given && x.qualifier.as_deref() == qualifier
+                })
+            })
+        };
+        let mut missing = Vec::new();
+        if !has_family_br {
+            missing.push("nom de naissance (family qualifier=\"BR\")");
+        }
+        if !given(None) {
+            missing.push("prénoms de naissance (given sans qualifier)");
+        }
+        if !given(Some("BR")) {
+            missing.push("premier prénom de naissance (given qualifier=\"BR\")");
+        }
+        if p.sex.as_ref().and_then(|s| s.code.as_ref()).is_none() {
+            missing.push("sexe (administrativeGenderCode)");
+        }
+        if p.birth_time.is_none() {
+            missing.push("date de naissance (birthTime)");
+        }
+        if p.birthplace.as_ref().and_then(|b| b.cog_code.as_ref()).is_none() {
+            missing.push("code officiel géographique du lieu de naissance (birthplace/place/addr/county)");
+        }
+        if !missing.is_empty() {
+            let span = name.map(|n| n.span).unwrap_or(p.span);
+            self.findings.push(Finding::warning(
+                "ins.traits",
+                span,
+                format!("the patient has an INS but these identity traits are missing: {}", missing.join(", ")),
+            ));
+        }
+        Some(InsStatus { kind: ins.kind, value, key_ok, missing_traits: missing })
+    }
+
+    fn author(&mut self, node: NodeId) -> Author {
+        let t = self.tree;
+        Author {
+            time: self.child_timestamp(node, "time"),
+            function: self.child_code(node, "functionCode"),
+            actor: t.child(node, "assignedAuthor").map(|a| self.actor(a)).unwrap_or_default(),
+            span: t.span(node),
+        }
+    }
+
+    fn signer(&mut self, node: NodeId) -> Signer {
+        let t = self.tree;
+        Signer {
+            time: self.child_timestamp(node, "time"),
+            signature_code: t.child(node, "signatureCode").and_then(|n| attr(t, n, "code")),
+            actor: t.child(node, "assignedEntity").map(|a| self.actor(a)).unwrap_or_default(),
+            span: t.span(node),
+        }
+    }
+
+    fn participant(&mut self, node: NodeId) -> Participant {
+        let t = self.tree;
+        let role = t.child(node, "associatedEntity");
+        Participant {
+            type_code: attr(t, node, "typeCode").unwrap_or_default(),
+            function: self.child_code(node, "functionCode"),
+            time: self.child_interval(node, "time"),
+            class_code: role.and_then(|r| attr(t, r, "classCode")),
+            code: role.and_then(|r| self.child_code(r, "code")),
+            actor: role.map(|r| self.actor(r)).unwrap_or_default(),
+            span: t.span(node),
+        }
+    }
+
+    fn service_event(&mut self, node: NodeId) -> ServiceEvent {
+        let t = self.tree;
+        let mut performers = Vec::new();
+        for perf in t.children_named(node, Ns::HL7, "performer").collect::<Vec<_>>() {
+            performers.push(Performer {
+                type_code: attr(t, perf, "typeCode").unwrap_or_default(),
+                function: self.child_code(perf, "functionCode"),
+                time: self.child_interval(perf, "time"),
+                actor: t.child(perf, "assignedEntity").map(|a| self.actor(a)).unwrap_or_default(),
+                span: t.span(perf),
+            });
+        }
+        ServiceEvent {
+            class_code: attr(t, node, "classCode"),
+            ids: self.identifiers(node, "id"),
+            code: self.child_code(node, "code"),
+            effective_time: self.child_interval(node, "effectiveTime"),
+            performers,
+            span: t.span(node),
+        }
+    }
+
+    fn related_document(&mut self, node: NodeId) -> RelatedDocument {
+        let t = self.tree;
+        let parent = t.child(node, "parentDocument");
+        RelatedDocument {
+            type_code: attr(t, node, "typeCode").unwrap_or_default(),
+            parent_id: parent.and_then(|p| t.child(p, "id")).map(|n| self.identifier(n)),
+            parent_set_id: parent.and_then(|p| t.child(p, "setId")).map(|n| self.identifier(n)),
+            parent_version_number: parent.and_then(|p| t.child(p, "versionNumber")).and_then(|n| attr(t, n, "value")),
+            span: t.span(node),
+        }
+    }
+
+    fn encounter(&mut self, node: NodeId) -> Encounter {
+        let t = self.tree;
+        let facility = t.path(node, &["location", "healthCareFacility"]).map(|f| {
+            let place = t.child(f, "location");
+            Facility {
+                ids: self.identifiers(f, "id"),
+                code: self.child_code(f, "code"),
+                location_name: place.and_then(|p| t.child(p, "name")).and_then(|n| text(t, n)),
+                location_address: place.and_then(|p| t.child(p, "addr")).map(|a| address(t, a)),
+                organization: t.child(f, "serviceProviderOrganization").map(|o| self.organization(o)),
+                span: t.span(f),
+            }
+        });
+        Encounter {
+            ids: self.identifiers(node, "id"),
+            code: self.child_code(node, "code"),
+            effective_time: self.child_interval(node, "effectiveTime"),
+            responsible: t.path(node, &["responsibleParty", "assignedEntity"]).map(|a| self.actor(a)),
+            facility,
+            span: t.span(node),
+        }
+    }
+
+    /// A role played by a person, a device and/or an organization.
+    pub(crate) fn actor(&mut self, role: NodeId) -> Actor {
+        let t = self.tree;
+        let mut actor = Actor { span: t.span(role), ..Actor::default() };
+        for id_node in t.children_named(role, Ns::HL7, "id").collect::<Vec<_>>() {
+            let id = self.identifier(id_node);
+            let national = match (&id.root, &id.extension) {
+                (Some(root), Some(ext)) => practitioner_id(root, ext),
+                _ => None,
+            };
+            actor.ids.push(PractitionerIdentifier { id, national });
+        }
+        actor.specialty = t.child(role, "code").map(|c| {
+            let code = self.code(c);
+            let parts = terminology::split_specialty(code.code.as_deref().unwrap_or(""));
+            Specialty {
+                profession_code: parts.profession_code,
+                profession: parts.profession_label,
+                specialty_code: parts.specialty_code,
+                specialty: parts.specialty_label,
+                code,
+            }
+        });
+        actor.addresses = self.addresses(role);
+        actor.telecoms = self.telecoms(role);
+        for child in t.elements(role).collect::<Vec<_>>() {
+            if t.ns(child) != Ns::HL7 {
+                continue;
+            }
+            let name = t.local_name(child);
+            if PERSON_ELEMENTS.contains(&name) {
+                actor.names.extend(self.names(child));
+            } else if ORGANIZATION_ELEMENTS.contains(&name) && actor.organization.is_none() {
+                actor.organization = Some(self.organization(child));
+            } else if name == "assignedAuthoringDevice" {
+                actor.device = Some(Device {
+                    manufacturer_model_name: t.child(child, "manufacturerModelName").and_then(|n| text(t, n)),
+                    software_name: t.child(child, "softwareName").and_then(|n| text(t, n)),
+                    span: t.span(child),
+                });
+            }
+        }
+        actor
+    }
+
+    pub(crate) fn organization(&mut self, node: NodeId) -> Organization {
+        let t = self.tree;
+        let mut ids = Vec::new();
+        for id_node in t.children_named(node, Ns::HL7, "id").collect::<Vec<_>>() {
+            let id = self.identifier(id_node);
+            let national = match (&id.root, &id.extension) {
+                (Some(root), Some(ext)) => organization_id(root, ext),
+                _ => None,
+            };
+            ids.push(OrganizationIdentifier { id, national });
+        }
+        Organization {
+            ids,
+            name: t.child(node, "name").and_then(|n| text(t, n)),
+            telecoms: self.telecoms(node),
+            addresses: self.addresses(node),
+            practice_setting: self.child_code(node, "standardIndustryClassCode"),
+            span: t.span(node),
+        }
+    }
+}
