@@ -446,3 +446,77 @@ impl<'l> Builder<'l> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tree(text: &str) -> Parsed {
+        parse(Arc::from(text), &Limits::default())
+    }
+
+    #[test]
+    fn names_resolve_through_default_and_prefixed_namespaces() {
+        let p = tree(r#"<x:ClinicalDocument xmlns:x="urn:hl7-org:v3" xmlns="urn:other"><x:id root="1.2"/><inner/></x:ClinicalDocument>"#);
+        let t = &p.tree;
+        let root = t.root().unwrap();
+        assert!(t.is(root, Ns::HL7, "ClinicalDocument"));
+        let id = t.child(root, "id").unwrap();
+        assert_eq!(t.attr(id, "root").as_deref(), Some("1.2"));
+        let inner = t.elements(root).nth(1).unwrap();
+        assert_eq!(t.namespace_uri(t.ns(inner)), "urn:other");
+        assert!(p.findings.is_empty());
+    }
+
+    #[test]
+    fn text_split_by_entities_is_one_node_and_unescaped() {
+        let p = tree("<a>Na&#x2B; &lt; 140 &amp; K<![CDATA[ <5> ]]></a>");
+        let t = &p.tree;
+        let root = t.root().unwrap();
+        assert_eq!(t.children(root).count(), 2, "text merged, CDATA apart");
+        assert_eq!(t.text_content(root), "Na+ < 140 & K <5> ");
+    }
+
+    #[test]
+    fn attribute_values_are_unescaped_and_spanned() {
+        let p = tree(r#"<a title="x &amp; y" b='1'/>"#);
+        let t = &p.tree;
+        let root = t.root().unwrap();
+        let title = t.attribute(root, "title").unwrap();
+        assert_eq!(title.value(), "x & y");
+        assert_eq!(&t.source()[title.value_span().range()], "x &amp; y");
+    }
+
+    #[test]
+    fn spans_cover_whole_elements_and_inner_content() {
+        let text = "<a><b>payload</b></a>";
+        let p = tree(text);
+        let t = &p.tree;
+        let b = t.elements(t.root().unwrap()).next().unwrap();
+        assert_eq!(&text[t.span(b).range()], "<b>payload</b>");
+        assert_eq!(&text[t.inner_span(b).range()], "payload");
+        assert_eq!(&text[t.head_span(b).range()], "<b>");
+    }
+
+    #[test]
+    fn an_unknown_prefix_is_reported_once_per_use() {
+        let p = tree("<a><foo:b/></a>");
+        assert_eq!(p.tree.ns(p.tree.elements(p.tree.root().unwrap()).next().unwrap()), Ns::UNBOUND);
+        assert_eq!(p.findings.iter().filter(|f| f.code == "xml.unbound-prefix").count(), 1);
+    }
+
+    #[test]
+    fn a_stray_end_tag_is_ignored() {
+        let p = tree("<a><b/></c></a>");
+        assert!(p.findings.iter().any(|f| f.code == "xml.unmatched-end"));
+        assert_eq!(p.tree.elements(p.tree.root().unwrap()).count(), 1);
+    }
+
+    #[test]
+    fn the_node_limit_stops_reading_and_says_so() {
+        let limits = Limits { max_nodes: 10, ..Limits::default() };
+        let p = parse(Arc::from("<a>".to_string() + &"<b/>".repeat(100) + "</a>"), &limits);
+        assert!(!p.complete);
+        assert!(p.findings.iter().any(|f| f.code == "limits.nodes"));
+    }
+}

@@ -87,7 +87,7 @@ mod tests {
         let index = LineIndex::new("ab\nécrit x\n".into());
         assert_eq!(index.position(0), Position { line: 1, column: 1 });
         assert_eq!(index.position(3), Position { line: 2, column: 1 });
-        // 'é' is two bytes: byte 9 is the 'x' in column 7
-        assert_eq!(index.position(10), Position { line: 2, column: 8 });
+        // "é" is two bytes: byte 10 is the "x", in column 7
+        assert_eq!(index.position(10), Position { line: 2, column: 7 });
     }
 }
