@@ -96,7 +96,7 @@ impl Ctx<'_> {
         for id_node in t.children_named(role, Ns::HL7, "id").collect::<Vec<_>>() {
             let id = self.identifier(id_node);
             let kind = patient_id_kind(id.root.as_deref().unwrap_or(""));
-            let nir_check = if kind.is_ins() || kind == crate::model::identifiers::PatientIdKind::Nir {
+            let nir_check = if kind.has_nir_key() {
                 id.extension.as_deref().map(check_nir)
             } else {
                 None
