@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::xml::span::{LineIndex, Position, Span};
 
 /// How serious a finding is for the person reading the document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Worth knowing; the document is fine.
@@ -21,7 +21,7 @@ pub enum Severity {
 }
 
 /// One problem found in an input, located in its source.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Finding {
     /// Stable identifier of the kind of problem, e.g. `xml.malformed`, `ins.key-mismatch`.
     pub code: &'static str,
@@ -51,7 +51,7 @@ impl Finding {
 
 /// An ordered list of findings with a cap, so that a hostile input cannot make the list
 /// itself exhaust memory.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 #[serde(transparent)]
 pub struct Findings(Vec<Finding>);
 

@@ -15,7 +15,7 @@ use crate::model::ClinicalDocument;
 use crate::xml::{self, LineIndex, Limits, NodeId, Ns, Span, Tree};
 
 /// What an input turned out to be.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum InputKind {
     /// An XML file whose root is a CDA `ClinicalDocument`.

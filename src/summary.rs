@@ -9,7 +9,7 @@ use crate::input::{Document, InputKind};
 use crate::model::ClinicalDocument;
 
 /// One document as the presenters see it. Its JSON Schema is `docs/report.schema.json`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct Report<'a> {
     /// The file name or path as given.
     pub file: &'a str,

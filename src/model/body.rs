@@ -12,7 +12,7 @@ fn is_false(b: &bool) -> bool {
 }
 
 /// The body of a document.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Body {
     /// structuredBody: sections with narrative and entries.
@@ -25,7 +25,7 @@ pub enum Body {
 
 /// nonXMLBody/text: the payload is kept as a span and decoded only on demand
 /// ([`crate::Document::attachment_bytes`]).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct NonXmlBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub media_type: Option<String>,
@@ -45,7 +45,7 @@ pub struct NonXmlBody {
 }
 
 /// A section of a structured body.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct Section {
     /// The section's `ID` attribute.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -74,14 +74,14 @@ pub struct Section {
 
 /// A section's narrative block (`text`), kept as a small tree. Attributes are kept as
 /// written: the renderer applies its own allow-list.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Narrative {
     pub nodes: Vec<NarrativeNode>,
     pub span: Span,
 }
 
 /// A node of a narrative block.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 #[serde(tag = "type", rename_all = "lowercase")]
 pub enum NarrativeNode {
     Element {
@@ -103,7 +103,7 @@ pub enum NarrativeNode {
 }
 
 /// An entry of a section: one clinical statement and how it relates to the narrative.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Entry {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub type_code: Option<String>,
@@ -114,7 +114,7 @@ pub struct Entry {
 /// A clinical statement (act, observation, organizer, substanceAdministration, supply,
 /// encounter, procedure, observationMedia, regionOfInterest, ...), read generically: its
 /// kind is the element name, and nested statements hang off it as [`Relationship`]s.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct Statement {
     /// The element name: `observation`, `organizer`, `act`, ...
     pub kind: String,
@@ -164,7 +164,7 @@ pub struct Statement {
 
 /// A statement nested in another, and how (`entryRelationship`, `component`,
 /// `referenceRange`, `precondition`, `reference`...).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Relationship {
     /// The element that links them: `entryRelationship`, `component`, `referenceRange`...
     pub via: String,
@@ -179,7 +179,7 @@ pub struct Relationship {
 
 /// A participation of an entity in a statement (the drug of a substanceAdministration, the
 /// specimen of an observation, a performer...), reduced to what it names.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Participation {
     /// The element name: `consumable`, `product`, `specimen`, `performer`, `author`, `participant`, `subject`...
     pub via: String,
@@ -197,7 +197,7 @@ pub struct Participation {
 }
 
 /// A value of any HL7 data type (`xsi:type` PQ, IVL_PQ, INT, REAL, RTO, ST, CD, CE, BL, TS, ED...).
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct Value {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub xsi_type: Option<String>,
@@ -234,7 +234,7 @@ pub struct Value {
 }
 
 /// Where an attachment sits in the document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum AttachmentKind {
     /// The whole body (nonXMLBody).
@@ -246,7 +246,7 @@ pub enum AttachmentKind {
 }
 
 /// A file embedded in the document, listed with where it sits; its bytes are decoded lazily.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Attachment {
     pub kind: AttachmentKind,
     #[serde(skip_serializing_if = "Option::is_none")]

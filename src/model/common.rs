@@ -10,7 +10,7 @@ fn is_false(b: &bool) -> bool {
 }
 
 /// An instance identifier (II): an OID or UUID `root`, optionally an `extension`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Identifier {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub root: Option<String>,
@@ -40,7 +40,7 @@ impl Identifier {
 
 /// A coded value (CD, CE, CV, CS): code, system, the document's displayName and the label
 /// Vigie knows for it from the embedded terminology tables.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, schemars::JsonSchema)]
 pub struct Code {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
@@ -83,7 +83,7 @@ impl Code {
 }
 
 /// A CD qualifier (name = value), as used by some SNOMED-coded entries.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct CodeQualifier {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<Box<Code>>,
@@ -92,14 +92,14 @@ pub struct CodeQualifier {
 }
 
 /// Located text: a string and where it came from.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Text {
     pub text: String,
     pub span: Span,
 }
 
 /// The part of a person's name a [`NamePart`] is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum NamePartKind {
     Family,
@@ -113,7 +113,7 @@ pub enum NamePartKind {
 /// One part of a name with its qualifier: for French identities, a family name qualified
 /// `BR` is the birth name (nom de naissance), `SP` the used name (nom d'usage, e.g. a
 /// spouse's), `CL` a chosen name; a given name qualified `BR` lists the birth first names.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct NamePart {
     pub kind: NamePartKind,
     pub value: String,
@@ -122,7 +122,7 @@ pub struct NamePart {
 }
 
 /// A person name (PN).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct PersonName {
     #[serde(rename = "use", skip_serializing_if = "Option::is_none")]
     pub use_code: Option<String>,
@@ -188,7 +188,7 @@ impl PersonName {
 }
 
 /// A postal address (AD).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, schemars::JsonSchema)]
 pub struct Address {
     #[serde(rename = "use", skip_serializing_if = "Option::is_none")]
     pub use_code: Option<String>,
@@ -230,7 +230,7 @@ impl Address {
 }
 
 /// What a telecom address is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum TelecomKind {
     Phone,
@@ -243,7 +243,7 @@ pub enum TelecomKind {
 }
 
 /// A telecom (TEL): phone, fax, e-mail, MSSanté address.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Telecom {
     pub kind: TelecomKind,
     /// The address without its scheme (`tel:`, `mailto:`...).

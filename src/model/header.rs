@@ -8,7 +8,7 @@ use crate::model::time::{Interval, Timestamp};
 use crate::xml::Span;
 
 /// Everything in the header of a `ClinicalDocument`, typed.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct Header {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub realm: Option<String>,
@@ -58,7 +58,7 @@ pub struct Header {
 }
 
 /// relatedDocument: the document this one replaces (RPLC), appends to (APND) or transforms (XFRM).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct RelatedDocument {
     pub type_code: String,
     /// The parent document's id.
@@ -72,7 +72,7 @@ pub struct RelatedDocument {
 }
 
 /// One patient identifier with what it is (INS-NIR, INS-NIA, NIR, local IPP...).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct PatientId {
     pub id: Identifier,
     pub kind: PatientIdKind,
@@ -82,7 +82,7 @@ pub struct PatientId {
 }
 
 /// The patient (recordTarget/patientRole).
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct Patient {
     pub ids: Vec<PatientId>,
     pub names: Vec<PersonName>,
@@ -106,7 +106,7 @@ pub struct Patient {
 }
 
 /// The INS (identifiant national de santé) of a patient and the traits that must accompany it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct InsStatus {
     pub kind: PatientIdKind,
     pub value: String,
@@ -118,7 +118,7 @@ pub struct InsStatus {
 }
 
 /// A birthplace: the INSEE COG code of the commune (in `addr/county`) and/or its name.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Birthplace {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -131,7 +131,7 @@ pub struct Birthplace {
 }
 
 /// A person related to the patient (guardian, contact).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Contact {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<Code>,
@@ -144,7 +144,7 @@ pub struct Contact {
 }
 
 /// A practitioner identifier with what it is (RPPS, ADELI...).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct PractitionerIdentifier {
     pub id: Identifier,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -152,7 +152,7 @@ pub struct PractitionerIdentifier {
 }
 
 /// An author specialty (J01) split into profession and specialty, with labels.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Specialty {
     pub code: Code,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -166,7 +166,7 @@ pub struct Specialty {
 }
 
 /// A healthcare professional or a device acting in a role (assignedAuthor, assignedEntity).
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct Actor {
     pub ids: Vec<PractitionerIdentifier>,
     /// The role's code: for authors and performers, the specialty.
@@ -187,7 +187,7 @@ pub struct Actor {
 }
 
 /// Software or a device that authored or performed something.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Device {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub manufacturer_model_name: Option<String>,
@@ -197,7 +197,7 @@ pub struct Device {
 }
 
 /// An author of the document.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Author {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub time: Option<Timestamp>,
@@ -208,7 +208,7 @@ pub struct Author {
 }
 
 /// An organization (representedOrganization, custodian, serviceProviderOrganization...).
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct Organization {
     pub ids: Vec<OrganizationIdentifier>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -224,7 +224,7 @@ pub struct Organization {
 }
 
 /// An organization identifier with what it is (FINESS, SIRET...).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct OrganizationIdentifier {
     pub id: Identifier,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -232,7 +232,7 @@ pub struct OrganizationIdentifier {
 }
 
 /// legalAuthenticator or authenticator: who signed, when.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Signer {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub time: Option<Timestamp>,
@@ -243,7 +243,7 @@ pub struct Signer {
 }
 
 /// informationRecipient: who the document is addressed to.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Recipient {
     pub type_code: String,
     pub actor: Actor,
@@ -251,7 +251,7 @@ pub struct Recipient {
 }
 
 /// A header participant (referrer, payer, emergency contact, ...).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Participant {
     pub type_code: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -267,7 +267,7 @@ pub struct Participant {
 }
 
 /// documentationOf/serviceEvent: the act reported on, with its performers.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ServiceEvent {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub class_code: Option<String>,
@@ -283,7 +283,7 @@ pub struct ServiceEvent {
 }
 
 /// A performer of a service event.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Performer {
     pub type_code: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -295,7 +295,7 @@ pub struct Performer {
 }
 
 /// componentOf/encompassingEncounter: the encounter, where it took place and who was responsible.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Encounter {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub ids: Vec<Identifier>,
@@ -311,7 +311,7 @@ pub struct Encounter {
 }
 
 /// healthCareFacility: the kind of facility (J02) and its location.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Facility {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub ids: Vec<Identifier>,

@@ -56,7 +56,7 @@ pub const OID_PS_NATIONAL: &str = "1.2.250.1.71.4.2.1";
 pub const OID_STRUCTURE_NATIONAL: &str = "1.2.250.1.71.4.2.2";
 
 /// What a patient identifier is, from its root OID.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum PatientIdKind {
     /// INS based on the NIR (production), root [`OID_INS_NIR`].
@@ -152,7 +152,7 @@ impl PatientIdKind {
 /// Layout of the 15 characters: sex (1), year of birth (2), month of birth (2), department of
 /// birth (2, or 3 for overseas 97x/98x; 99 for a birth abroad), commune or country (3, or 2
 /// overseas), order number (3), key (2).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct NirCheck {
     /// 15 characters: digits, with `2A` or `2B` as Corsican department.
     pub well_formed: bool,
@@ -266,7 +266,7 @@ pub fn check_nir(value: &str) -> NirCheck {
 }
 
 /// What a national health professional identifier (IdNatPS) holds, from its prefix.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum PractitionerIdKind {
     /// Prefix 8: an RPPS number (11 digits, Luhn key), the national register of health
@@ -280,7 +280,7 @@ pub enum PractitionerIdKind {
 }
 
 /// A national health professional identifier (root `1.2.250.1.71.4.2.1`), split and checked.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct PractitionerId {
     /// RPPS, ADELI, or another kind of identifier (see `prefix` and `meaning_fr`).
     pub kind: PractitionerIdKind,
@@ -390,7 +390,7 @@ fn practitioner_hint(prefix: char, extension: &str) -> Option<&'static str> {
 
 /// What a national structure identifier (IdNatStruct) holds, from its prefix
 /// (TRE_G07-TypeIdentifiantStructure).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum OrganizationIdKind {
     /// Prefix 0: the id of a practice registered in ADELI.
@@ -409,7 +409,7 @@ pub enum OrganizationIdKind {
 }
 
 /// A national structure identifier (root `1.2.250.1.71.4.2.2`), split and checked.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct OrganizationId {
     /// FINESS, SIREN, SIRET, practice id, from the prefix.
     pub kind: OrganizationIdKind,

@@ -17,7 +17,7 @@ pub use common::{Address, Code, Identifier, PersonName, Telecom, Text};
 pub use header::{Author, Header, Organization, Patient};
 
 /// A CDA R2 `ClinicalDocument`, read.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ClinicalDocument {
     pub header: Header,
     pub body: Body,

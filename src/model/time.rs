@@ -33,7 +33,7 @@ const MAX_OFFSET_MINUTES: i32 = 14 * 60;
 ///
 /// Ordered from the coarsest to the finest, so `precision >= Precision::Minute` reads as "at
 /// least to the minute".
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Precision {
     /// `YYYY`
@@ -54,7 +54,7 @@ pub enum Precision {
 
 /// Why a string is not an HL7 timestamp, in words a person can act on (the value, what is
 /// wrong in it, and what was expected). The caller attaches the source span.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct TimeError {
     /// The whole explanation, e.g. `month 13 is out of range (1-12) in "20211301"`.
     pub message: String,
@@ -494,9 +494,30 @@ impl Serialize for Timestamp {
     }
 }
 
+impl schemars::JsonSchema for Timestamp {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Timestamp".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let precision = generator.subschema_for::<Precision>();
+        schemars::json_schema!({
+            "description": "An HL7 timestamp: as written, in ISO 8601 at its own precision, and displayed in Europe/Paris.",
+            "type": "object",
+            "required": ["raw", "iso", "precision", "display"],
+            "properties": {
+                "raw": { "type": "string", "description": "The value as written in the document." },
+                "iso": { "type": "string", "description": "ISO 8601, keeping the precision (\"2021\", \"2021-04-01T17:10+01:00\")." },
+                "precision": precision,
+                "display": { "type": "string", "description": "For French readers, in Europe/Paris (\"01/04/2021 18:10\")." }
+            }
+        })
+    }
+}
+
 /// An HL7 V3 interval of time (`IVL_TS`): `<effectiveTime><low/><high/></effectiveTime>`, a
 /// center, or a single point written as `<effectiveTime value="…"/>`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Interval {
     /// The start (`<low value=…>`); absent when open or unknown.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -14,7 +14,7 @@ use serde::Serialize;
 use super::{profession, specialite_ordinale, value_set_label, ValueSet};
 
 /// An author specialty code from J01 split into profession and specialty, e.g. "G15_10/SM26".
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct SpecialtyParts {
     /// The TRE_G15 code (`10`) when the code starts with `G15_`; otherwise the profession part
     /// as written (`G16_10`, `DISPOSITIF`, `72`).

@@ -6,7 +6,7 @@ use serde::Serialize;
 ///
 /// Every element of the model keeps one, so that any finding or any element shown in the
 /// UI can point back at the XML it came from.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
 pub struct Span {
     pub start: u32,
     pub end: u32,
@@ -32,7 +32,7 @@ impl Span {
 }
 
 /// A 1-based line and column (in characters, not bytes) in the source.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 pub struct Position {
     pub line: u32,
     pub column: u32,
