@@ -43,7 +43,8 @@ pub struct Document {
     pub size: usize,
     /// The XML tree, for XML inputs.
     pub tree: Option<Tree>,
-    pub lines: Option<LineIndex>,
+    /// Line starts of the XML source, computed on first use ([`Document::lines`]).
+    line_index: std::sync::OnceLock<LineIndex>,
     /// The CDA document, when one was found (possibly partial: see `complete`).
     pub cda: Option<ClinicalDocument>,
     /// Whether the whole input could be read.
@@ -88,7 +89,7 @@ fn failed(size: usize, finding: Finding) -> Document {
         encoding: None,
         size,
         tree: None,
-        lines: None,
+        line_index: std::sync::OnceLock::new(),
         cda: None,
         complete: false,
         findings,
@@ -122,7 +123,7 @@ pub fn read_bytes(bytes: &[u8], limits: &Limits) -> Document {
             encoding: None,
             size: bytes.len(),
             tree: None,
-            lines: None,
+            line_index: std::sync::OnceLock::new(),
             cda: None,
             complete: true,
             findings,
@@ -130,7 +131,7 @@ pub fn read_bytes(bytes: &[u8], limits: &Limits) -> Document {
     }
 
     let decoded = xml::decode::decode(bytes);
-    let source: Arc<str> = Arc::from(decoded.text);
+    let source: Arc<str> = decoded.text;
     let parsed = xml::parse::parse(source.clone(), limits);
     let mut findings = decoded.findings;
     findings.extend(parsed.findings.into_vec());
@@ -157,14 +158,16 @@ pub fn read_bytes(bytes: &[u8], limits: &Limits) -> Document {
             ));
         }
     }
-    let lines = LineIndex::new(source);
-    findings.locate(&lines);
+    let line_index = std::sync::OnceLock::new();
+    if !findings.is_empty() {
+        findings.locate(line_index.get_or_init(|| LineIndex::new(source)));
+    }
     Document {
         kind,
         encoding: Some(decoded.encoding),
         size: bytes.len(),
         tree: Some(tree),
-        lines: Some(lines),
+        line_index,
         cda,
         complete: parsed.complete,
         findings,
@@ -202,6 +205,12 @@ fn locate_document(tree: &Tree, root: NodeId) -> (InputKind, Option<NodeId>) {
 }
 
 impl Document {
+    /// The line index of the XML source (computed once, on first use).
+    pub fn lines(&self) -> Option<&LineIndex> {
+        let tree = self.tree.as_ref()?;
+        Some(self.line_index.get_or_init(|| LineIndex::new(tree.source().clone())))
+    }
+
     /// The decoded bytes of an attachment: base64 decoded, deflate inflated when
     /// `compression="DF"`, within `max_bytes`. Errors are findings located at the payload.
     pub fn attachment_bytes(&self, index: usize, max_bytes: usize) -> Result<Vec<u8>, Finding> {

@@ -35,7 +35,7 @@ impl<'a> Report<'a> {
             kind: document.kind,
             encoding: document.encoding,
             size: document.size,
-            lines: document.lines.as_ref().map(|l| l.line_count()),
+            lines: document.lines().map(|l| l.line_count()),
             complete: document.complete,
             document: document.cda.as_ref(),
             findings: document.findings.iter().collect(),

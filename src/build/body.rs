@@ -34,7 +34,7 @@ impl Ctx<'_> {
         let Some(component) = t.child(doc, "component") else { return Body::Missing };
         if let Some(structured) = t.child(component, "structuredBody") {
             let mut sections = Vec::new();
-            for comp in t.children_named(structured, Ns::HL7, "component").collect::<Vec<_>>() {
+            for comp in t.children_named(structured, Ns::HL7, "component") {
                 if let Some(section) = t.child(comp, "section") {
                     sections.push(self.section(section, &mut Vec::new(), false));
                 }
@@ -76,7 +76,7 @@ impl Ctx<'_> {
             ..Section::default()
         };
         let in_pdf_copy = in_pdf_copy || pdf_copy;
-        for child in t.elements(node).collect::<Vec<_>>() {
+        for child in t.elements(node) {
             if t.ns(child) != Ns::HL7 {
                 continue;
             }
@@ -119,7 +119,7 @@ impl Ctx<'_> {
             text_reference: text_node.and_then(|n| t.child(n, "reference")).and_then(|r| attr(t, r, "value")),
             text: text_node.and_then(|n| {
                 let own: String = t.children(n).filter(|&c| t.is_text(c)).map(|c| t.text(c).into_owned()).collect();
-                Some(own.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|s| !s.is_empty())
+                Some(super::common::normalize_space(&own)).filter(|s| !s.is_empty())
             }),
             status: t.child(node, "statusCode").and_then(|n| attr(t, n, "code")),
             effective_time: self.child_interval(node, "effectiveTime"),
@@ -127,7 +127,7 @@ impl Ctx<'_> {
             kind,
             ..Statement::default()
         };
-        for child in t.elements(node).collect::<Vec<_>>() {
+        for child in t.elements(node) {
             if t.ns(child) != Ns::HL7 {
                 continue;
             }
@@ -247,7 +247,7 @@ impl Ctx<'_> {
                 v.text = text(t, node);
             }
         }
-        for child in t.elements(node).collect::<Vec<_>>() {
+        for child in t.elements(node) {
             if t.ns(child) != Ns::HL7 {
                 continue;
             }

@@ -17,9 +17,30 @@ pub(crate) fn attr(tree: &Tree, node: NodeId, name: &str) -> Option<String> {
 
 /// The element's text, whitespace-normalised (runs of white space become one space).
 pub(crate) fn text(tree: &Tree, node: NodeId) -> Option<String> {
-    let raw = tree.text_content(node);
-    let text = raw.split_whitespace().collect::<Vec<_>>().join(" ");
-    Some(text).filter(|t| !t.is_empty())
+    // the common case: one text child with nothing to normalise
+    let mut children = tree.children(node);
+    if let (Some(only), None) = (children.next(), children.next()) {
+        if tree.is_text(only) {
+            let raw = tree.text(only);
+            let trimmed = raw.trim();
+            if !trimmed.contains(|c: char| c.is_whitespace() && c != ' ') && !trimmed.contains("  ") {
+                return Some(trimmed.to_string()).filter(|t| !t.is_empty());
+            }
+        }
+    }
+    Some(normalize_space(&tree.text_content(node))).filter(|t| !t.is_empty())
+}
+
+/// Runs of white space become one space; leading and trailing space go.
+pub(crate) fn normalize_space(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for word in raw.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 pub(crate) fn located_text(tree: &Tree, node: NodeId) -> Option<Text> {
@@ -42,8 +63,8 @@ impl Ctx<'_> {
     }
 
     pub(crate) fn identifiers(&mut self, parent: NodeId, name: &str) -> Vec<Identifier> {
-        let ids: Vec<NodeId> = self.tree.children_named(parent, Ns::HL7, name).collect();
-        ids.into_iter().map(|n| self.identifier(n)).collect()
+        let t = self.tree;
+        t.children_named(parent, Ns::HL7, name).map(|n| self.identifier(n)).collect()
     }
 
     /// A coded element (CD/CE/CV/CS) with its label from the terminology tables.
@@ -64,15 +85,13 @@ impl Ctx<'_> {
                     s.push_str(&t.text(c));
                 }
             }
-            Some(s.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|s| !s.is_empty())
+            Some(normalize_space(&s)).filter(|s| !s.is_empty())
         });
         let original_text_reference =
             original.and_then(|o| t.child(o, "reference")).and_then(|r| attr(t, r, "value"));
-        let translation_nodes: Vec<NodeId> = t.children_named(node, Ns::HL7, "translation").collect();
-        let translations = translation_nodes.into_iter().map(|n| self.code(n)).collect();
-        let qualifier_nodes: Vec<NodeId> = t.children_named(node, Ns::HL7, "qualifier").collect();
-        let qualifiers = qualifier_nodes
-            .into_iter()
+        let translations = t.children_named(node, Ns::HL7, "translation").map(|n| self.code(n)).collect();
+        let qualifiers = t
+            .children_named(node, Ns::HL7, "qualifier")
             .map(|q| CodeQualifier {
                 name: t.child(q, "name").map(|n| Box::new(self.code(n))),
                 value: t.child(q, "value").map(|n| Box::new(self.code(n))),
@@ -155,7 +174,7 @@ pub(crate) fn person_name(tree: &Tree, node: NodeId) -> PersonName {
     let mut parts = Vec::new();
     for child in tree.children(node) {
         if tree.is_text(child) {
-            let free = tree.text(child).split_whitespace().collect::<Vec<_>>().join(" ");
+            let free = normalize_space(&tree.text(child));
             if !free.is_empty() {
                 parts.push(NamePart { kind: NamePartKind::Free, value: free, qualifier: None });
             }
@@ -213,7 +232,7 @@ pub(crate) fn address(tree: &Tree, node: NodeId) -> Address {
         let free = tree
             .children(node)
             .filter(|&c| tree.is_text(c))
-            .map(|c| tree.text(c).split_whitespace().collect::<Vec<_>>().join(" "))
+            .map(|c| normalize_space(&tree.text(c)))
             .filter(|s| !s.is_empty())
             .collect::<Vec<_>>()
             .join(" ");

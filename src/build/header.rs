@@ -43,7 +43,7 @@ impl Ctx<'_> {
         h.set_id = t.child(doc, "setId").map(|n| self.identifier(n));
         h.version_number = t.child(doc, "versionNumber").and_then(|n| attr(t, n, "value"));
 
-        for child in t.elements(doc).collect::<Vec<_>>() {
+        for child in t.elements(doc) {
             if t.ns(child) != Ns::HL7 {
                 continue;
             }
@@ -93,7 +93,7 @@ impl Ctx<'_> {
     fn patient(&mut self, role: NodeId) -> Patient {
         let t = self.tree;
         let mut p = Patient { span: t.span(role), ..Patient::default() };
-        for id_node in t.children_named(role, Ns::HL7, "id").collect::<Vec<_>>() {
+        for id_node in t.children_named(role, Ns::HL7, "id") {
             let id = self.identifier(id_node);
             let kind = patient_id_kind(id.root.as_deref().unwrap_or(""));
             let nir_check = if kind.has_nir_key() {
@@ -118,7 +118,7 @@ impl Ctx<'_> {
                     span: t.span(place),
                 }
             });
-            for guardian in t.children_named(person, Ns::HL7, "guardian").collect::<Vec<_>>() {
+            for guardian in t.children_named(person, Ns::HL7, "guardian") {
                 let names = match t.child(guardian, "guardianPerson") {
                     Some(gp) => self.names(gp),
                     None => Vec::new(),
@@ -230,7 +230,7 @@ impl Ctx<'_> {
     fn service_event(&mut self, node: NodeId) -> ServiceEvent {
         let t = self.tree;
         let mut performers = Vec::new();
-        for perf in t.children_named(node, Ns::HL7, "performer").collect::<Vec<_>>() {
+        for perf in t.children_named(node, Ns::HL7, "performer") {
             performers.push(Performer {
                 type_code: attr(t, perf, "typeCode").unwrap_or_default(),
                 function: self.child_code(perf, "functionCode"),
@@ -288,7 +288,7 @@ impl Ctx<'_> {
     pub(crate) fn actor(&mut self, role: NodeId) -> Actor {
         let t = self.tree;
         let mut actor = Actor { span: t.span(role), ..Actor::default() };
-        for id_node in t.children_named(role, Ns::HL7, "id").collect::<Vec<_>>() {
+        for id_node in t.children_named(role, Ns::HL7, "id") {
             let id = self.identifier(id_node);
             let national = match (&id.root, &id.extension) {
                 (Some(root), Some(ext)) => practitioner_id(root, ext),
@@ -309,7 +309,7 @@ impl Ctx<'_> {
         });
         actor.addresses = self.addresses(role);
         actor.telecoms = self.telecoms(role);
-        for child in t.elements(role).collect::<Vec<_>>() {
+        for child in t.elements(role) {
             if t.ns(child) != Ns::HL7 {
                 continue;
             }
@@ -332,7 +332,7 @@ impl Ctx<'_> {
     pub(crate) fn organization(&mut self, node: NodeId) -> Organization {
         let t = self.tree;
         let mut ids = Vec::new();
-        for id_node in t.children_named(node, Ns::HL7, "id").collect::<Vec<_>>() {
+        for id_node in t.children_named(node, Ns::HL7, "id") {
             let id = self.identifier(id_node);
             let national = match (&id.root, &id.extension) {
                 (Some(root), Some(ext)) => organization_id(root, ext),

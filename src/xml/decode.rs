@@ -10,7 +10,7 @@ use crate::xml::span::Span;
 /// The source text after decoding, with what was learnt on the way.
 #[derive(Debug)]
 pub struct Decoded {
-    pub text: String,
+    pub text: std::sync::Arc<str>,
     /// The encoding the bytes were read as (`UTF-8`, `UTF-16LE`, `windows-1252`, ...).
     pub encoding: &'static str,
     pub had_bom: bool,
@@ -45,17 +45,18 @@ pub fn decode(bytes: &[u8]) -> Decoded {
         },
     };
 
-    let text = if encoding == encoding_rs::UTF_8 {
-        decode_utf8_reporting(body, &mut findings)
+    let text: std::sync::Arc<str> = if encoding == encoding_rs::UTF_8 {
+        match std::str::from_utf8(body) {
+            // the common case: one copy, straight into the shared buffer
+            Ok(text) => std::sync::Arc::from(text),
+            Err(_) => std::sync::Arc::from(decode_utf8_reporting(body, &mut findings)),
+        }
     } else {
         let (text, had_errors) = encoding.decode_without_bom_handling(body);
         if had_errors {
-            let text = text.into_owned();
             report_replacements(&text, encoding.name(), &mut findings);
-            text
-        } else {
-            text.into_owned()
         }
+        std::sync::Arc::from(&*text)
     };
     Decoded { text, encoding: encoding.name(), had_bom: bom_len > 0, findings }
 }
@@ -86,9 +87,6 @@ fn declared_encoding(bytes: &[u8]) -> Option<String> {
 }
 
 fn decode_utf8_reporting(bytes: &[u8], findings: &mut Findings) -> String {
-    if let Ok(text) = std::str::from_utf8(bytes) {
-        return text.to_string();
-    }
     let mut text = String::with_capacity(bytes.len());
     let mut original_offset = 0usize;
     for chunk in bytes.utf8_chunks() {
@@ -132,7 +130,7 @@ mod tests {
     #[test]
     fn utf8_bom_is_stripped() {
         let d = decode(b"\xEF\xBB\xBF<a/>");
-        assert_eq!(d.text, "<a/>");
+        assert_eq!(&*d.text, "<a/>");
         assert!(d.had_bom);
         assert_eq!(d.encoding, "UTF-8");
     }
@@ -158,7 +156,7 @@ mod tests {
     #[test]
     fn invalid_utf8_is_replaced_and_located() {
         let d = decode(b"<a>\n caf\xE9 </a>");
-        assert_eq!(d.text, "<a>\n caf\u{FFFD} </a>");
+        assert_eq!(&*d.text, "<a>\n caf\u{FFFD} </a>");
         let f = d.findings.iter().next().expect("a finding");
         assert_eq!(f.code, "xml.invalid-utf8");
         assert_eq!(f.span.start, 8);

@@ -3,6 +3,7 @@
 //! This layer knows nothing of CDA. It turns bytes into a [`Tree`] and a list of findings,
 //! and never fails: a malformed or hostile input gives a partial tree and findings.
 
+mod attrs;
 pub mod decode;
 pub mod parse;
 pub mod span;

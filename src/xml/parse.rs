@@ -52,6 +52,11 @@ struct Builder<'l> {
     /// In-scope prefix bindings, innermost last: (prefix, namespace). `""` is the default.
     bindings: Vec<(Box<str>, Ns)>,
     stack: Vec<Open>,
+    /// Attributes of the start tag being read (kept to reuse the allocation).
+    pending_attrs: Vec<(Span, u32, Option<usize>, Span, bool)>,
+    scanned_attrs: Vec<crate::xml::attrs::RawAttr>,
+    /// The default namespace in scope, cached: most elements are unprefixed.
+    default_ns: Ns,
     root: Option<u32>,
     /// Elements below `max_depth` are skipped; this counts how deep into such a subtree we are.
     skipped_depth: usize,
@@ -63,14 +68,19 @@ struct Builder<'l> {
 
 impl<'l> Builder<'l> {
     fn new(source: Arc<str>, limits: &'l Limits) -> Self {
+        // a rough guess from the corpus: one node per ~48 bytes, one attribute per ~64
+        let guess = (source.len() / 48).min(limits.max_nodes).min(1 << 20);
         Self {
+            nodes: Vec::with_capacity(guess),
+            attrs: Vec::with_capacity(guess * 3 / 4),
             source,
             limits,
-            nodes: Vec::new(),
-            attrs: Vec::new(),
             namespaces: WELL_KNOWN.iter().map(|(_, uri)| Box::from(*uri)).collect(),
             bindings: vec![(Box::from("xml"), Ns::XML)],
             stack: Vec::new(),
+            pending_attrs: Vec::new(),
+            scanned_attrs: Vec::new(),
+            default_ns: Ns::NONE,
             root: None,
             skipped_depth: 0,
             findings: Findings::default(),
@@ -109,10 +119,7 @@ impl<'l> Builder<'l> {
             match event {
                 Event::Start(tag) => self.start(&tag, start, end, base, false),
                 Event::Empty(tag) => self.start(&tag, start, end, base, true),
-                Event::End(tag) => {
-                    let name = String::from_utf8_lossy(tag.name().as_ref()).into_owned();
-                    self.end(&name, start, end);
-                }
+                Event::End(tag) => self.end(tag.name().as_ref(), start, end),
                 Event::Text(_) => self.text(Kind::Text, start, end, false),
                 Event::GeneralRef(reference) => {
                     let name = String::from_utf8_lossy(&reference).into_owned();
@@ -217,55 +224,64 @@ impl<'l> Builder<'l> {
         // namespace declarations first, then resolve
         let mut bindings = 0;
         let attrs_start = self.attrs.len();
-        let mut raw_attrs: Vec<(Span, u32, Span, bool)> = Vec::new();
-        let mut iter = tag.attributes();
-        iter.with_checks(true);
-        for attr in iter {
-            let attr = match attr {
-                Ok(attr) => attr,
-                Err(error) => {
-                    self.findings.push(Finding::error(
-                        "xml.bad-attribute",
-                        Span::new(start, end),
-                        format!("an attribute of <{}> is malformed: {error}; it is ignored", self.slice(name)),
-                    ));
+        let mut pending = std::mem::take(&mut self.pending_attrs);
+        pending.clear();
+        let raw = tag.attributes_raw();
+        let raw_offset = (raw.as_ptr() as usize).wrapping_sub(base);
+        let mut scanned = std::mem::take(&mut self.scanned_attrs);
+        scanned.clear();
+        if raw_offset <= self.source.len() {
+            if let Err(error) = crate::xml::attrs::scan(raw, &mut scanned) {
+                self.findings.push(Finding::error(
+                    "xml.bad-attribute",
+                    Span::at(raw_offset + error.at),
+                    format!("in <{}>: {}; the rest of the tag's attributes are ignored", self.slice(name), error.message),
+                ));
+            }
+        }
+        for raw_attr in &scanned {
+            let key = &raw[raw_attr.key.clone()];
+            let key_offset = raw_offset + raw_attr.key.start;
+            let key_span = Span::new(key_offset, key_offset + key.len());
+            let value_span = Span::new(raw_offset + raw_attr.value.start, raw_offset + raw_attr.value.end);
+            let escaped = memchr::memchr(b'&', &raw[raw_attr.value.clone()]).is_some();
+            if let Some(prefix) = key.strip_prefix(b"xmlns") {
+                if prefix.is_empty() || prefix[0] == b':' {
+                    let prefix = std::str::from_utf8(prefix.get(1..).unwrap_or(b"")).unwrap_or("");
+                    let raw = self.slice(value_span);
+                    let ns = if escaped { self.intern(&crate::xml::tree::unescape(raw)) } else { self.intern_slice(value_span) };
+                    self.bindings.push((Box::from(prefix), ns));
+                    bindings += 1;
                     continue;
                 }
-            };
-            let key = attr.key.as_ref();
-            let key_offset = (key.as_ptr() as usize).wrapping_sub(base);
-            let value_offset = (attr.value.as_ptr() as usize).wrapping_sub(base);
-            if key_offset > self.source.len() || value_offset > self.source.len() {
-                continue; // not borrowed from the source: cannot happen with from_str
             }
-            let key_span = Span::new(key_offset, key_offset + key.len());
-            let value_span = Span::new(value_offset, value_offset + attr.value.len());
-            let escaped = memchr::memchr(b'&', &attr.value).is_some();
-            let key_str = self.slice(key_span).to_string();
-            if key_str == "xmlns" || key_str.starts_with("xmlns:") {
-                let prefix = key_str.strip_prefix("xmlns").unwrap_or("").trim_start_matches(':');
-                let uri = crate::xml::tree::unescape(self.slice(value_span));
-                let ns = self.intern(&uri);
-                self.bindings.push((Box::from(prefix), ns));
-                bindings += 1;
-                continue;
-            }
-            let local = key_str.find(':').map(|i| key_offset + i + 1).unwrap_or(key_offset);
-            raw_attrs.push((key_span, local as u32, value_span, escaped));
+            let colon = memchr::memchr(b':', key);
+            let local = colon.map(|i| key_offset + i + 1).unwrap_or(key_offset);
+            pending.push((key_span, local as u32, colon, value_span, escaped));
         }
-        for (key_span, local_start, value_span, escaped) in raw_attrs {
-            let key = self.slice(key_span).to_string();
-            let ns = match key.split_once(':') {
-                Some((prefix, _)) => self.resolve(prefix, key_span),
+        for &(key_span, local_start, colon, value_span, escaped) in &pending {
+            let ns = match colon {
+                Some(i) => {
+                    let prefix = Span::new(key_span.start as usize, key_span.start as usize + i);
+                    self.resolve_span(prefix, key_span)
+                }
                 None => Ns::NONE, // unprefixed attributes are in no namespace
             };
             self.attrs.push(Attr { ns, name: key_span, local_start, value: value_span, escaped });
         }
+        self.pending_attrs = pending;
+        self.scanned_attrs = scanned;
 
-        let qname = self.slice(name).to_string();
-        let (ns, local_start) = match qname.split_once(':') {
-            Some((prefix, _)) => (self.resolve(prefix, name), name.start + prefix.len() as u32 + 1),
-            None => (self.lookup("").unwrap_or(Ns::NONE), name.start),
+        if bindings > 0 {
+            self.default_ns = self.lookup("").unwrap_or(Ns::NONE);
+        }
+        let colon = memchr::memchr(b':', tag.name().as_ref());
+        let (ns, local_start) = match colon {
+            Some(i) => {
+                let prefix = Span::new(name.start as usize, name.start as usize + i);
+                (self.resolve_span(prefix, name), name.start + i as u32 + 1)
+            }
+            None => (self.default_ns, name.start),
         };
 
         let parent = self.stack.last().map(|o| o.node).unwrap_or(NIL);
@@ -294,7 +310,7 @@ impl<'l> Builder<'l> {
         }
     }
 
-    fn end(&mut self, name: &str, start: usize, end: usize) {
+    fn end(&mut self, name: &[u8], start: usize, end: usize) {
         if self.skipped_depth > 0 {
             self.skipped_depth -= 1;
             return;
@@ -302,8 +318,9 @@ impl<'l> Builder<'l> {
         let matching = self
             .stack
             .iter()
-            .rposition(|open| self.slice(self.nodes[open.node as usize].name) == name);
+            .rposition(|open| self.slice(self.nodes[open.node as usize].name).as_bytes() == name);
         let Some(depth) = matching else {
+            let name = String::from_utf8_lossy(name);
             self.findings.push(Finding::error(
                 "xml.unmatched-end",
                 Span::new(start, end),
@@ -313,6 +330,7 @@ impl<'l> Builder<'l> {
         };
         while self.stack.len() > depth + 1 {
             if let Some(open) = self.stack.pop() {
+                let name = String::from_utf8_lossy(name);
                 let inner = self.slice(self.nodes[open.node as usize].name).to_string();
                 let at = self.nodes[open.node as usize].span.start as usize;
                 self.findings.push(Finding::error(
@@ -353,9 +371,9 @@ impl<'l> Builder<'l> {
             }
         }
         let parent = open.node;
-        let escaped = is_reference
-            || (kind == Kind::Text
-                && memchr::memchr(b'&', self.source.as_bytes().get(start..end).unwrap_or(&[])).is_some());
+        // whether character data needs unescaping is decided when it is read (a payload of
+        // several MB of base64 is never scanned here)
+        let escaped = kind == Kind::Text;
         self.push_node(Node {
             kind,
             ns: Ns::NONE,
@@ -392,12 +410,26 @@ impl<'l> Builder<'l> {
 
     fn close(&mut self, open: Open, end: usize) {
         self.nodes[open.node as usize].span.end = end as u32;
-        let new_len = self.bindings.len().saturating_sub(open.bindings);
-        self.bindings.truncate(new_len);
+        if open.bindings > 0 {
+            let new_len = self.bindings.len().saturating_sub(open.bindings);
+            self.bindings.truncate(new_len);
+            self.default_ns = self.lookup("").unwrap_or(Ns::NONE);
+        }
     }
 
     fn lookup(&self, prefix: &str) -> Option<Ns> {
         self.bindings.iter().rev().find(|(p, _)| &**p == prefix).map(|(_, ns)| *ns)
+    }
+
+    fn resolve_span(&mut self, prefix: Span, at: Span) -> Ns {
+        let source = self.source.clone();
+        let prefix = source.get(prefix.range()).unwrap_or("");
+        self.resolve(prefix, at)
+    }
+
+    fn intern_slice(&mut self, span: Span) -> Ns {
+        let source = self.source.clone();
+        self.intern(source.get(span.range()).unwrap_or(""))
     }
 
     fn resolve(&mut self, prefix: &str, at: Span) -> Ns {

@@ -76,7 +76,7 @@ pub(crate) struct Node {
     pub next_sibling: u32,
     pub attrs_start: u32,
     pub attrs_end: u32,
-    /// Text: whether the raw text contains `&` and needs unescaping.
+    /// Text: whether the raw text may contain references to unescape (checked on access).
     pub escaped: bool,
 }
 
@@ -196,7 +196,10 @@ impl Tree {
     /// Whether `id` is an element named `local` in namespace `ns`.
     pub fn is(&self, id: NodeId, ns: Ns, local: &str) -> bool {
         let n = self.node(id);
-        n.kind == Kind::Element && n.ns == ns && self.local_name(id) == local
+        n.ns == ns
+            && n.kind == Kind::Element
+            && (n.name.end - n.local_start) as usize == local.len()
+            && self.source.as_bytes().get(n.local_start as usize..n.name.end as usize) == Some(local.as_bytes())
     }
 
     pub fn parent(&self, id: NodeId) -> Option<NodeId> {
@@ -242,7 +245,13 @@ impl Tree {
 
     /// An attribute in no namespace, by local name.
     pub fn attribute(&self, id: NodeId, local: &str) -> Option<Attribute<'_>> {
-        self.attributes(id).find(|a| a.ns() == Ns::NONE && a.local_name() == local)
+        let n = self.node(id);
+        let bytes = self.source.as_bytes();
+        // an attribute in no namespace is unprefixed: its whole name is its local name
+        self.attrs[n.attrs_start as usize..n.attrs_end as usize]
+            .iter()
+            .find(|a| a.ns == Ns::NONE && bytes.get(a.name.range()) == Some(local.as_bytes()))
+            .map(|attr| Attribute { tree: self, attr })
     }
 
     /// An attribute's value, unescaped, by local name (no namespace).
@@ -294,7 +303,7 @@ impl Tree {
 
     pub(crate) fn unescape(&self, span: Span, escaped: bool) -> Cow<'_, str> {
         let raw = self.slice(span);
-        if !escaped {
+        if !escaped || !raw.contains('&') {
             return Cow::Borrowed(raw);
         }
         Cow::Owned(unescape(raw))

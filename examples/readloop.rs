@@ -1,0 +1,30 @@
+//! Profiling helper: reads the given files N times, optionally stopping after a stage.
+//! `cargo run --release --example readloop -- N [decode|tokenize|parse|full] FILES...`
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let n: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(1);
+    let stage = args.get(1).cloned().unwrap_or_default();
+    let docs: Vec<Vec<u8>> = args.iter().skip(2).filter_map(|p| std::fs::read(p).ok()).collect();
+    let limits = vigie::xml::Limits::default();
+    let mut total = 0;
+    for _ in 0..n {
+        for d in &docs {
+            total += match stage.as_str() {
+                "tokenize" => tokenize(&vigie::xml::decode::decode(d).text),
+                "decode" => vigie::xml::decode::decode(d).text.len(),
+                "parse" => vigie::xml::parse::parse(vigie::xml::decode::decode(d).text, &limits).tree.node_count(),
+                _ => vigie::read_bytes(d, &limits).findings.len(),
+            };
+        }
+    }
+    println!("{total}");
+}
+
+fn tokenize(text: &str) -> usize {
+    let mut reader = quick_xml::Reader::from_str(text);
+    let mut events = 0;
+    while !matches!(reader.read_event(), Ok(quick_xml::events::Event::Eof) | Err(_)) {
+        events += 1;
+    }
+    events
+}
