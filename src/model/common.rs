@@ -145,12 +145,22 @@ impl PersonName {
             .map(|p| p.value.as_str())
     }
 
-    /// The used name (nom utilisé): family part qualified SP, else CL.
+    /// The used name: family part qualified CL (nom utilisé), else SP (nom d'usage).
     pub fn used_name(&self) -> Option<&str> {
         let q = |q: &str| {
             self.parts_of(NamePartKind::Family).find(|p| p.qualifier.as_deref() == Some(q))
         };
-        q("SP").or_else(|| q("CL")).map(|p| p.value.as_str())
+        q("CL").or_else(|| q("SP")).map(|p| p.value.as_str())
+    }
+
+    /// The first name to address the person by: the used first name (CL), else the first
+    /// birth first name (BR), else the first given part.
+    pub fn used_given(&self) -> Option<&str> {
+        let q = |q: &str| self.parts_of(NamePartKind::Given).find(|p| p.qualifier.as_deref() == Some(q));
+        q("CL")
+            .or_else(|| q("BR"))
+            .or_else(|| self.parts_of(NamePartKind::Given).next())
+            .map(|p| p.value.as_str())
     }
 
     /// Given names in order.
@@ -162,8 +172,7 @@ impl PersonName {
     pub fn display(&self) -> String {
         let mut words: Vec<String> = Vec::new();
         words.extend(self.parts_of(NamePartKind::Prefix).map(|p| p.value.clone()));
-        let given = self.given();
-        if let Some(first) = given.first() {
+        if let Some(first) = self.used_given() {
             words.push(first.to_string());
         }
         let birth = self.birth_name();
