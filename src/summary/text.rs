@@ -226,7 +226,7 @@ fn body(w: &mut Writer<'_>, cda: &ClinicalDocument) {
                 &format!("{} : {count} sections, {entries} {}", w.pick("structuré", "structured"), w.pick("entrées", "entries")),
             );
             let mut lines = Vec::new();
-            outline(sections, "", &mut lines);
+            outline(sections, "", &mut lines, w.pick("(sans titre)", "(untitled)"));
             w.line(("Sections", "Sections"), &lines.join("\n"));
         }
         Body::NonXml(b) => {
@@ -272,14 +272,14 @@ fn count(sections: &[Section]) -> (usize, usize) {
     })
 }
 
-fn outline(sections: &[Section], prefix: &str, lines: &mut Vec<String>) {
+fn outline(sections: &[Section], prefix: &str, lines: &mut Vec<String>, untitled: &str) {
     for (i, s) in sections.iter().enumerate() {
         let number = format!("{prefix}{}", i + 1);
-        let title = s.title.as_ref().map(|t| t.text.clone()).unwrap_or_else(|| "(sans titre)".into());
+        let title = s.title.as_ref().map(|t| t.text.clone()).unwrap_or_else(|| untitled.to_string());
         let code = s.code.as_ref().and_then(|c| c.code.clone()).map(|c| format!(" [{c}]")).unwrap_or_default();
         let entries = if s.entries.is_empty() { String::new() } else { format!(" · {} entr.", s.entries.len()) };
         let indent = "  ".repeat(prefix.matches('.').count());
         lines.push(format!("{indent}{number}. {title}{code}{entries}"));
-        outline(&s.sections, &format!("{number}."), lines);
+        outline(&s.sections, &format!("{number}."), lines, untitled);
     }
 }

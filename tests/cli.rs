@@ -1,0 +1,71 @@
+//! `vigie inspect` as a user runs it: exit codes, JSON lines, help.
+
+mod common;
+
+use std::process::Command;
+
+fn vigie(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_vigie")).args(args).env("LANG", "C").output().expect("vigie runs")
+}
+
+fn corpus_doc() -> String {
+    common::corpus_file("TestContenuCDA-3-0__ExemplesCDA__BIO-CR-BIO_2024.01_TSH_1.xml").display().to_string()
+}
+
+#[test]
+fn inspect_exits_0_when_every_file_was_read() {
+    let out = vigie(&["inspect", &corpus_doc()]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("CR d'examens biologiques (11502-2)"), "{text}");
+    assert!(text.contains("INS-NIR (test identity) 279035121518989 ✓ key valid"), "{text}");
+}
+
+#[test]
+fn inspect_exits_1_when_a_file_could_not_be_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("broken.xml");
+    std::fs::write(&broken, "<ClinicalDocument xmlns=\"urn:hl7-org:v3\"><title>x</title>").unwrap();
+    let missing = dir.path().join("missing.xml");
+    let out = vigie(&["inspect", &corpus_doc(), broken.to_str().unwrap(), missing.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("INCOMPLETE"), "{text}");
+    assert!(text.contains("cannot read the file"), "{text}");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(vigie(&["inspect"]).status.code(), Some(2));
+    assert_eq!(vigie(&["frobnicate"]).status.code(), Some(2));
+}
+
+#[test]
+fn json_is_one_object_per_document_per_line() {
+    let doc = corpus_doc();
+    let out = vigie(&["inspect", "--json", &doc, &doc]);
+    assert_eq!(out.status.code(), Some(0));
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["kind"], "clinical-document");
+    assert_eq!(lines[0]["document"]["header"]["code"]["code"], "11502-2");
+    assert_eq!(lines[0]["document"]["header"]["patients"][0]["ins"]["key_ok"], true);
+}
+
+#[test]
+fn help_explains_the_exit_codes() {
+    let out = vigie(&["inspect", "--help"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Exit code: 0 when every file was read"), "{text}");
+}
+
+#[test]
+fn french_labels_on_request() {
+    let out = vigie(&["inspect", "--lang", "fr", &corpus_doc()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Confidentialité"), "{text}");
+    assert!(text.contains("✓ clé valide"), "{text}");
+}
