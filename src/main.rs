@@ -18,7 +18,7 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
-        Command::Demo { dir } => match Err::<Vec<std::path::PathBuf>, String>(String::from("TEMP")) {
+        Command::Demo { dir } => match vigie::demo::write_demo_set(&dir) {
             Ok(files) => {
                 for f in &files {
                     println!("{}", f.display());
