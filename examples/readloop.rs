@@ -4,7 +4,11 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let n: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(1);
     let stage = args.get(1).cloned().unwrap_or_default();
-    let docs: Vec<Vec<u8>> = args.iter().skip(2).filter_map(|p| std::fs::read(p).ok()).collect();
+    let mut docs: Vec<Vec<u8>> = args.iter().skip(2).filter_map(|p| std::fs::read(p).ok()).collect();
+    if docs.is_empty() {
+        // no files: the generated 5 MB document of the benchmarks
+        docs.push(vigie::demo::large_document(5_000_000).into_bytes());
+    }
     let limits = vigie::xml::Limits::default();
     let mut total = 0;
     for _ in 0..n {

@@ -11,7 +11,7 @@ fn main() -> ExitCode {
             let lang = lang.unwrap_or_else(Lang::from_env);
             inspect::run(&files, json, lang)
         }
-        Command::Serve { paths, port } => match vigie::serve::run(paths, port) {
+        Command::Serve { paths, port, open } => match vigie::serve::serve(vigie::serve::Options { paths, port, open }) {
             Ok(()) => ExitCode::SUCCESS,
             Err(error) => {
                 eprintln!("vigie serve: {error}");

@@ -45,6 +45,9 @@ pub enum Command {
         /// Port on 127.0.0.1 (0 picks a free one).
         #[arg(long, default_value_t = 8617)]
         port: u16,
+        /// Open the page in the default browser once the server listens.
+        #[arg(long)]
+        open: bool,
     },
     /// Write the synthetic demo documents (several patients, CR-BIO series, VSM, imaging,
     /// PDF-only, XDM package) into DIR.

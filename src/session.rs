@@ -1,0 +1,688 @@
+//! A session: the documents a person has opened in one run of `vigie serve` or of the desktop
+//! app, each known by a small integer id.
+//!
+//! Both presenters keep one [`Session`] (behind a lock: every method that reads a document
+//! takes `&mut self` for the cache) and hand the browser or the webview nothing but ids, so a
+//! client can never name a path on the machine: files enter a session only through
+//! [`Session::add_path`] (the command line, the desktop file dialog or a drop on the window)
+//! or as bytes through [`Session::add_bytes`] (a browser's file input or drop).
+//!
+//! Files stay on disk and are read again when needed; the last few read documents are kept
+//! parsed in a small LRU cache. Uploaded bytes are kept in memory, within a total budget.
+
+use std::collections::{HashMap, VecDeque};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::input::{Document, InputKind};
+use crate::summary::Report;
+use crate::xml::Limits;
+
+/// The most documents one session holds; a folder holding more is cut there, and said so.
+pub const MAX_ENTRIES: usize = 10_000;
+/// The largest attachment handed out, decoded.
+pub const MAX_ATTACHMENT_BYTES: usize = 256 * 1024 * 1024;
+/// How many parsed documents are kept in memory.
+const CACHE_SIZE: usize = 4;
+/// The most bytes of uploaded files kept in memory, all uploads together.
+const MAX_UPLOADED_BYTES: usize = 1024 * 1024 * 1024;
+/// The deepest folder nesting walked by [`Session::add_path`].
+const MAX_FOLDER_DEPTH: usize = 64;
+/// Files added by one call are read at once (for their [`Overview`]) up to this many, each up
+/// to [`EAGER_READ_MAX_BYTES`]; the others are read when first opened.
+const EAGER_READS: usize = 1000;
+const EAGER_READ_MAX_BYTES: u64 = 16 * 1024 * 1024;
+
+/// One document of the session, as the list shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Entry {
+    /// The handle clients use; stable for the whole session.
+    pub id: usize,
+    /// The file name, without its folder.
+    pub name: String,
+    /// The full path, for a file read from disk (absent for uploaded bytes).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// Size in bytes.
+    pub size: u64,
+    /// What the document is, once it has been read (absent until then).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub overview: Option<Overview>,
+}
+
+/// The few facts the document list shows beside a file name, taken from its header.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Overview {
+    pub kind: InputKind,
+    /// The document type's label (J07 / LOINC), or its code when unknown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub type_label: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// The document date as shown to a person (`effectiveTime`, e.g. "01/04/2021 10:30").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// The same date in ISO 8601, at the precision it was written, for sorting.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_iso: Option<String>,
+    /// The first patient's name, readable.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub patient: Option<String>,
+    /// Number of error findings.
+    pub errors: usize,
+}
+
+impl Overview {
+    fn of(document: &Document) -> Self {
+        let header = document.cda.as_ref().map(|cda| &cda.header);
+        let nonempty = |s: String| (!s.trim().is_empty()).then_some(s);
+        Self {
+            kind: document.kind,
+            type_label: header
+                .and_then(|h| h.code.as_ref())
+                .and_then(|c| nonempty(c.text())),
+            title: header
+                .and_then(|h| h.title.as_ref())
+                .and_then(|t| nonempty(t.text.clone())),
+            date: header
+                .and_then(|h| h.effective_time.as_ref())
+                .map(|t| t.display()),
+            date_iso: header
+                .and_then(|h| h.effective_time.as_ref())
+                .map(|t| t.to_iso()),
+            patient: header
+                .and_then(|h| h.patients.first())
+                .and_then(|p| p.names.first())
+                .and_then(|n| nonempty(n.display())),
+            errors: document
+                .findings
+                .iter()
+                .filter(|f| f.severity == crate::diag::Severity::Error)
+                .count(),
+        }
+    }
+}
+
+/// What adding paths did: the entries added (or already there) and what was left out.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Added {
+    pub entries: Vec<Entry>,
+    /// Why some files were not added, one sentence each (a missing path, a symbolic link
+    /// leading out of the folder, the session's cap reached).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+impl Added {
+    fn merge(&mut self, other: Added) {
+        self.entries.extend(other.entries);
+        self.notes.extend(other.notes);
+    }
+}
+
+/// Where an entry's bytes are.
+#[derive(Debug, Clone)]
+enum Origin {
+    File(PathBuf),
+    Uploaded(Arc<[u8]>),
+}
+
+/// The documents opened in one run. Not internally synchronised: wrap it in a `Mutex`.
+#[derive(Debug)]
+pub struct Session {
+    limits: Limits,
+    entries: Vec<Entry>,
+    origins: Vec<Origin>,
+    by_path: HashMap<PathBuf, usize>,
+    uploaded_bytes: usize,
+    /// Most recently used last.
+    cache: VecDeque<(usize, Arc<Document>)>,
+}
+
+impl Session {
+    pub fn new(limits: Limits) -> Self {
+        Self {
+            limits,
+            entries: Vec::new(),
+            origins: Vec::new(),
+            by_path: HashMap::new(),
+            uploaded_bytes: 0,
+            cache: VecDeque::with_capacity(CACHE_SIZE + 1),
+        }
+    }
+
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// Every document of the session, in the order they were added.
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    pub fn entry(&self, id: usize) -> Option<&Entry> {
+        self.entries.get(id)
+    }
+
+    /// Adds several files or folders (see [`Session::add_path`]).
+    pub fn add_paths<P: AsRef<Path>>(&mut self, paths: &[P]) -> Added {
+        let mut added = Added::default();
+        for path in paths {
+            added.merge(self.add_path(path.as_ref()));
+        }
+        added
+    }
+
+    /// Reads the files just added that were never read, so that the list shows what they
+    /// are; then refreshes `added` with their overviews.
+    fn read_overviews(&mut self, added: &mut Added) {
+        let mut budget = EAGER_READS;
+        for entry in &mut added.entries {
+            if budget == 0 {
+                break;
+            }
+            if self.entries[entry.id].overview.is_none() && entry.size <= EAGER_READ_MAX_BYTES {
+                budget -= 1;
+                if let Origin::File(path) = &self.origins[entry.id] {
+                    let document = crate::read_path(path, &self.limits);
+                    self.entries[entry.id].overview = Some(Overview::of(&document));
+                }
+            }
+            entry.overview = self.entries[entry.id].overview.clone();
+        }
+    }
+
+    /// Adds a file, or every regular file under a folder (recursively, in name order; hidden
+    /// files and folders skipped; symbolic links followed only to files inside the folder).
+    /// A file already in the session is returned with its existing id, not added twice.
+    /// Files are recognised by their content, whatever their extension; the first
+    /// thousand added are read at once for their [`Overview`].
+    pub fn add_path(&mut self, path: &Path) -> Added {
+        let mut added = Added::default();
+        let meta = match std::fs::metadata(path) {
+            Ok(meta) => meta,
+            Err(error) => {
+                added
+                    .notes
+                    .push(format!("{}: cannot be opened ({error})", path.display()));
+                return added;
+            }
+        };
+        if meta.is_file() {
+            match self.add_file(path, meta.len()) {
+                Ok(entry) => added.entries.push(entry),
+                Err(note) => added.notes.push(note),
+            }
+        } else if meta.is_dir() {
+            self.add_folder(path, &mut added);
+        } else {
+            added.notes.push(format!(
+                "{}: not a regular file nor a folder",
+                path.display()
+            ));
+        }
+        self.read_overviews(&mut added);
+        added
+    }
+
+    fn add_file(&mut self, path: &Path, size: u64) -> Result<Entry, String> {
+        let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        if let Some(&id) = self.by_path.get(&key) {
+            return Ok(self.entries[id].clone());
+        }
+        if self.entries.len() >= MAX_ENTRIES {
+            return Err(cap_note(&path.display().to_string()));
+        }
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| path.display().to_string());
+        let entry = self.push(
+            name,
+            Some(path.display().to_string()),
+            size,
+            Origin::File(path.to_path_buf()),
+        );
+        self.by_path.insert(key, entry.id);
+        Ok(entry)
+    }
+
+    /// Walks a folder depth-first without recursion, children in name order, so that the
+    /// entries come out sorted by path.
+    fn add_folder(&mut self, folder: &Path, added: &mut Added) {
+        let root = match std::fs::canonicalize(folder) {
+            Ok(root) => root,
+            Err(error) => {
+                added
+                    .notes
+                    .push(format!("{}: cannot be opened ({error})", folder.display()));
+                return;
+            }
+        };
+        let mut links_outside = 0usize;
+        // A stack of sorted child lists, consumed from the front (reversed: popped from the end).
+        let mut stack: Vec<Vec<PathBuf>> = vec![sorted_children(folder, added)];
+        while let Some(children) = stack.last_mut() {
+            let Some(path) = children.pop() else {
+                stack.pop();
+                continue;
+            };
+            let Ok(meta) = std::fs::symlink_metadata(&path) else {
+                continue;
+            };
+            let (is_file, size) = if meta.file_type().is_symlink() {
+                // Followed only to a regular file inside the opened folder; never to a folder
+                // (no cycles) nor out of it.
+                match std::fs::canonicalize(&path).and_then(|t| Ok((std::fs::metadata(&t)?, t))) {
+                    Ok((target, resolved)) if target.is_file() && resolved.starts_with(&root) => {
+                        (true, target.len())
+                    }
+                    _ => {
+                        links_outside += 1;
+                        continue;
+                    }
+                }
+            } else {
+                (meta.is_file(), meta.len())
+            };
+            if is_file {
+                if self.entries.len() >= MAX_ENTRIES && !self.by_path.contains_key(&path) {
+                    added.notes.push(cap_note(&folder.display().to_string()));
+                    break;
+                }
+                match self.add_file(&path, size) {
+                    Ok(entry) => added.entries.push(entry),
+                    Err(note) => added.notes.push(note),
+                }
+            } else if meta.is_dir() {
+                if stack.len() > MAX_FOLDER_DEPTH {
+                    added.notes.push(format!(
+                        "{}: more than {MAX_FOLDER_DEPTH} nested folders: the deeper ones were not opened",
+                        path.display()
+                    ));
+                    continue;
+                }
+                let children = sorted_children(&path, added);
+                stack.push(children);
+            }
+        }
+        if links_outside > 0 {
+            added.notes.push(format!(
+                "{}: {links_outside} symbolic link(s) leading to a folder or out of the folder were not followed",
+                folder.display()
+            ));
+        }
+    }
+
+    /// Adds a file received as bytes (a browser's file input or drop). `name` is reduced to
+    /// its last path component and cleaned of control characters; it is shown, never used as
+    /// a path.
+    pub fn add_bytes(&mut self, name: &str, bytes: Vec<u8>) -> Result<Entry, String> {
+        let name = clean_name(name);
+        if bytes.len() > self.limits.max_input_bytes {
+            return Err(format!(
+                "{name} is {} bytes, more than the {}-byte reading limit",
+                bytes.len(),
+                self.limits.max_input_bytes
+            ));
+        }
+        if self.entries.len() >= MAX_ENTRIES {
+            return Err(cap_note(&name));
+        }
+        if self.uploaded_bytes + bytes.len() > MAX_UPLOADED_BYTES {
+            return Err(format!(
+                "{name} was not added: the files sent to this session already take {} MiB of memory \
+                 (the most is {} MiB); open the files from disk instead (`vigie serve FOLDER`)",
+                self.uploaded_bytes / (1024 * 1024),
+                MAX_UPLOADED_BYTES / (1024 * 1024)
+            ));
+        }
+        self.uploaded_bytes += bytes.len();
+        let size = bytes.len() as u64;
+        let entry = self.push(name, None, size, Origin::Uploaded(Arc::from(bytes)));
+        // The bytes are at hand: read them now so that the list shows what the file is.
+        let _ = self.document(entry.id);
+        Ok(self.entries[entry.id].clone())
+    }
+
+    fn push(&mut self, name: String, path: Option<String>, size: u64, origin: Origin) -> Entry {
+        let entry = Entry {
+            id: self.entries.len(),
+            name,
+            path,
+            size,
+            overview: None,
+        };
+        self.entries.push(entry.clone());
+        self.origins.push(origin);
+        entry
+    }
+
+    /// The document of an entry, read (or taken from the cache). Also fills the entry's
+    /// overview.
+    pub fn document(&mut self, id: usize) -> Result<Arc<Document>, String> {
+        if let Some(at) = self.cache.iter().position(|(cached, _)| *cached == id) {
+            let hit = self.cache.remove(at).expect("position was just found");
+            let document = hit.1.clone();
+            self.cache.push_back(hit);
+            return Ok(document);
+        }
+        let origin = self.origins.get(id).ok_or_else(|| unknown(id))?;
+        let document = Arc::new(match origin {
+            Origin::File(path) => crate::read_path(path, &self.limits),
+            Origin::Uploaded(bytes) => crate::read_bytes(bytes, &self.limits),
+        });
+        if let Some(entry) = self.entries.get_mut(id) {
+            entry.overview = Some(Overview::of(&document));
+            entry.size = document.size as u64;
+        }
+        self.cache.push_back((id, document.clone()));
+        while self.cache.len() > CACHE_SIZE {
+            self.cache.pop_front();
+        }
+        Ok(document)
+    }
+
+    /// The JSON report of a document ([`Report`]), as `vigie inspect --json` prints it.
+    pub fn report_json(&mut self, id: usize) -> Result<serde_json::Value, String> {
+        let document = self.document(id)?;
+        let entry = &self.entries[id];
+        let file = entry.path.as_deref().unwrap_or(&entry.name);
+        serde_json::to_value(Report::new(&document, file))
+            .map_err(|error| format!("the report of {} could not be written: {error}", entry.name))
+    }
+
+    /// The decoded XML source of a document, the text every span and line:column points into.
+    pub fn source(&mut self, id: usize) -> Result<Arc<str>, String> {
+        let document = self.document(id)?;
+        match &document.tree {
+            Some(tree) => Ok(tree.source().clone()),
+            None => Err(format!(
+                "{} has no XML source to show (it was read as: {})",
+                self.entries[id].name,
+                kind_name(document.kind)
+            )),
+        }
+    }
+
+    /// The decoded bytes of a document's attachment `index` and its declared media type.
+    pub fn attachment(
+        &mut self,
+        id: usize,
+        index: usize,
+    ) -> Result<(Option<String>, Vec<u8>), String> {
+        let document = self.document(id)?;
+        let bytes = document
+            .attachment_bytes(index, MAX_ATTACHMENT_BYTES)
+            .map_err(|finding| finding.message)?;
+        let media_type = document
+            .cda
+            .as_ref()
+            .and_then(|cda| cda.attachments.get(index))
+            .and_then(|a| a.media_type.clone());
+        Ok((media_type, bytes))
+    }
+}
+
+fn unknown(id: usize) -> String {
+    format!("there is no document #{id} in this session")
+}
+
+fn cap_note(what: &str) -> String {
+    format!(
+        "{what}: the session already holds {MAX_ENTRIES} documents, the most it can: the rest were not added"
+    )
+}
+
+fn kind_name(kind: InputKind) -> String {
+    serde_json::to_value(kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// The non-hidden children of a folder, sorted by name and reversed (popped from the end).
+fn sorted_children(folder: &Path, added: &mut Added) -> Vec<PathBuf> {
+    let reader = match std::fs::read_dir(folder) {
+        Ok(reader) => reader,
+        Err(error) => {
+            added
+                .notes
+                .push(format!("{}: cannot be listed ({error})", folder.display()));
+            return Vec::new();
+        }
+    };
+    let mut children: Vec<PathBuf> = reader
+        .filter_map(Result::ok)
+        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+        .map(|e| e.path())
+        .collect();
+    children.sort_unstable_by(|a, b| b.cmp(a));
+    children
+}
+
+/// The last path component of a client-given name, without control characters, at most 255
+/// characters; "document" when nothing is left.
+fn clean_name(name: &str) -> String {
+    let last = name.rsplit(['/', '\\']).next().unwrap_or("");
+    let cleaned: String = last.chars().filter(|c| !c.is_control()).take(255).collect();
+    let cleaned = cleaned.trim();
+    if cleaned.is_empty() || cleaned == "." || cleaned == ".." {
+        "document".to_string()
+    } else {
+        cleaned.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<ClinicalDocument xmlns="urn:hl7-org:v3">
+  <title>Compte rendu</title>
+  <recordTarget><patientRole><patient><name><given>Ruth</given><family qualifier="BR">NEYMAR</family></name></patient></patientRole></recordTarget>
+  <component><structuredBody/></component>
+</ClinicalDocument>
+"#;
+
+    fn session() -> Session {
+        Session::new(Limits::default())
+    }
+
+    fn write(dir: &Path, relative: &str, content: &str) -> PathBuf {
+        let path = dir.join(relative);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, content).unwrap();
+        path
+    }
+
+    fn names(added: &Added) -> Vec<&str> {
+        added.entries.iter().map(|e| e.name.as_str()).collect()
+    }
+
+    #[test]
+    fn a_folder_is_expanded_recursively_in_path_order_skipping_hidden_files() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "b.xml", MINIMAL);
+        write(dir.path(), "a/z.xml", MINIMAL);
+        write(dir.path(), "a/c.pdf", "%PDF-1.4");
+        write(dir.path(), ".hidden.xml", MINIMAL);
+        write(dir.path(), ".git/config", "x");
+        let mut session = session();
+        let added = session.add_path(dir.path());
+        assert_eq!(names(&added), ["c.pdf", "z.xml", "b.xml"]);
+        assert!(added.notes.is_empty(), "{:?}", added.notes);
+        let kinds: Vec<_> = added
+            .entries
+            .iter()
+            .map(|e| e.overview.as_ref().map(|o| o.kind))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                Some(InputKind::Pdf),
+                Some(InputKind::ClinicalDocument),
+                Some(InputKind::ClinicalDocument)
+            ]
+        );
+        assert_eq!(
+            session.entries()[2]
+                .overview
+                .as_ref()
+                .and_then(|o| o.title.as_deref()),
+            Some("Compte rendu")
+        );
+        let ids: Vec<usize> = session.entries().iter().map(|e| e.id).collect();
+        assert_eq!(ids, [0, 1, 2]);
+    }
+
+    #[test]
+    fn a_file_added_twice_keeps_its_id() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = write(dir.path(), "doc.xml", MINIMAL);
+        let mut session = session();
+        let first = session.add_path(&file);
+        let again = session.add_path(dir.path());
+        assert_eq!(first.entries[0].id, again.entries[0].id);
+        assert_eq!(session.entries().len(), 1);
+    }
+
+    #[test]
+    fn a_missing_path_is_a_note_not_an_entry() {
+        let mut session = session();
+        let added = session.add_path(Path::new("/nonexistent/vigie/doc.xml"));
+        assert!(added.entries.is_empty());
+        assert!(
+            added.notes[0].contains("cannot be opened"),
+            "{:?}",
+            added.notes
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symbolic_links_are_followed_only_to_files_inside_the_folder() {
+        let outside = tempfile::tempdir().unwrap();
+        let secret = write(outside.path(), "secret.xml", MINIMAL);
+        let dir = tempfile::tempdir().unwrap();
+        let inside = write(dir.path(), "real.xml", MINIMAL);
+        std::os::unix::fs::symlink(&secret, dir.path().join("leak.xml")).unwrap();
+        std::os::unix::fs::symlink(&inside, dir.path().join("alias.xml")).unwrap();
+        std::os::unix::fs::symlink(dir.path(), dir.path().join("loop")).unwrap();
+        let mut session = session();
+        let added = session.add_path(dir.path());
+        // alias.xml resolves to real.xml, already in the session under one id.
+        assert_eq!(session.entries().len(), 1);
+        assert!(added.entries.iter().all(|e| e.name != "leak.xml"));
+        assert!(
+            added.notes.iter().any(|n| n.contains("2 symbolic link(s)")),
+            "{:?}",
+            added.notes
+        );
+    }
+
+    #[test]
+    fn the_session_is_capped_and_says_so() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "a.xml", MINIMAL);
+        write(dir.path(), "b.xml", MINIMAL);
+        let mut session = session();
+        for i in 0..MAX_ENTRIES - 1 {
+            session.push(
+                format!("{i}"),
+                None,
+                0,
+                Origin::Uploaded(Arc::from(Vec::new())),
+            );
+        }
+        let added = session.add_path(dir.path());
+        assert_eq!(names(&added), ["a.xml"]);
+        assert!(
+            added.notes[0].contains("10000 documents"),
+            "{:?}",
+            added.notes
+        );
+        assert!(session.add_bytes("c.xml", MINIMAL.into()).is_err());
+    }
+
+    #[test]
+    fn uploaded_bytes_are_read_at_once_and_their_name_cleaned() {
+        let mut session = session();
+        let entry = session
+            .add_bytes("../../etc/\u{7}doc.xml", MINIMAL.into())
+            .unwrap();
+        assert_eq!(entry.name, "doc.xml");
+        assert_eq!(entry.path, None);
+        let overview = entry.overview.expect("read on upload");
+        assert_eq!(overview.kind, InputKind::ClinicalDocument);
+        assert_eq!(clean_name("C:\\Users\\x\\cr.xml"), "cr.xml");
+        assert_eq!(clean_name(".."), "document");
+    }
+
+    #[test]
+    fn uploads_beyond_the_reading_limit_are_refused() {
+        let mut session = Session::new(Limits {
+            max_input_bytes: 10,
+            ..Limits::default()
+        });
+        let error = session.add_bytes("big.xml", vec![b' '; 11]).unwrap_err();
+        assert!(error.contains("reading limit"), "{error}");
+        assert!(session.entries().is_empty());
+    }
+
+    #[test]
+    fn report_and_source_are_served_by_id() {
+        let mut session = session();
+        let entry = session.add_bytes("doc.xml", MINIMAL.into()).unwrap();
+        let report = session.report_json(entry.id).unwrap();
+        assert_eq!(report["file"], "doc.xml");
+        assert_eq!(report["kind"], "clinical-document");
+        assert_eq!(&*session.source(entry.id).unwrap(), MINIMAL);
+        assert!(session
+            .report_json(99)
+            .unwrap_err()
+            .contains("no document #99"));
+    }
+
+    #[test]
+    fn a_pdf_has_no_source_and_no_attachment() {
+        let mut session = session();
+        let entry = session
+            .add_bytes("scan.pdf", b"%PDF-1.4 binary".to_vec())
+            .unwrap();
+        assert!(session.source(entry.id).unwrap_err().contains("pdf"));
+        assert!(session.attachment(entry.id, 0).is_err());
+    }
+
+    #[test]
+    fn the_cache_keeps_the_most_recently_used_documents() {
+        let mut session = session();
+        for i in 0..CACHE_SIZE + 2 {
+            session
+                .add_bytes(&format!("{i}.xml"), MINIMAL.into())
+                .unwrap();
+        }
+        let first = session.document(0).unwrap();
+        assert!(Arc::ptr_eq(&first, &session.document(0).unwrap()));
+        assert_eq!(session.cache.len(), CACHE_SIZE);
+        assert_eq!(session.cache.back().map(|(id, _)| *id), Some(0));
+    }
+
+    #[test]
+    fn entries_serialize_without_absent_fields() {
+        let entry = Entry {
+            id: 3,
+            name: "a.xml".into(),
+            path: None,
+            size: 12,
+            overview: None,
+        };
+        assert_eq!(
+            serde_json::to_value(&entry).unwrap(),
+            serde_json::json!({ "id": 3, "name": "a.xml", "size": 12 })
+        );
+    }
+}

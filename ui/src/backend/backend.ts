@@ -1,0 +1,64 @@
+// The one interface the UI talks to. Two implementations: `HttpBackend` for `vigie serve`
+// (fetch to /api) and `TauriBackend` for the desktop app (Tauri commands). They return the
+// same JSON (docs/api.md), so every component is written once.
+
+import type { Added, Entry, Report } from '../types';
+
+/** What the platform reports while files are dragged over the window (desktop app). */
+export interface DropEvents {
+  /** Files are over the window (`true`) or left it (`false`). */
+  hover(over: boolean): void;
+  /** Files were dropped and added to the session. */
+  added(result: Added): void;
+  /** Adding them failed. */
+  failed(error: BackendError): void;
+}
+
+export interface Backend {
+  readonly name: 'http' | 'tauri';
+  /** Every document of the session, in the order they were added. */
+  listDocuments(): Promise<Entry[]>;
+  /** The report of a document (header, body, attachments, findings). */
+  openDocument(id: number): Promise<Report>;
+  /** The decoded XML source of a document. */
+  documentSource(id: number): Promise<string>;
+  /** A URL a plain link can point at for an attachment, when the platform serves them by
+   *  URL (HTTP); `null` when the bytes must be fetched first (`attachmentUrl`). */
+  attachmentHref(id: number, index: number): string | null;
+  /** A URL the page can open or download the attachment from (a blob: URL in the desktop
+   *  app: revoke it when done). */
+  attachmentUrl(id: number, index: number, mediaType: string | undefined): Promise<string>;
+  /** Whether the platform has its own file dialog (`chooseFiles`); otherwise use a file
+   *  input and `addFiles`. */
+  readonly hasNativeDialog: boolean;
+  /** Opens the platform's file dialog and adds what was chosen; `null` when cancelled. */
+  chooseFiles(): Promise<Added | null>;
+  /** Adds files the page holds (a file input, a drop in a browser). */
+  addFiles(files: readonly File[]): Promise<Added>;
+  /** Listens for files dropped on the window when the platform, not the page, receives
+   *  them (the desktop app gets paths). Returns how to stop listening, or `null` when drops
+   *  arrive as page events (a browser). */
+  watchDrops(events: DropEvents): Promise<(() => void) | null>;
+}
+
+/** A failure with a message a person can act on. `unreachable` when the backend did not
+ *  answer at all (the server was stopped). */
+export class BackendError extends Error {
+  constructor(
+    message: string,
+    readonly unreachable = false,
+  ) {
+    super(message);
+    this.name = 'BackendError';
+  }
+}
+
+/** The backend of the platform the page runs on: the desktop app's when inside Tauri. */
+export async function pickBackend(): Promise<Backend> {
+  if ('__TAURI_INTERNALS__' in window) {
+    const { TauriBackend } = await import('./tauri');
+    return new TauriBackend();
+  }
+  const { HttpBackend } = await import('./http');
+  return new HttpBackend();
+}

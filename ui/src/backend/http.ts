@@ -1,0 +1,80 @@
+// `vigie serve`'s HTTP API (docs/api.md). Errors come back as `{"error": "..."}`.
+
+import type { Added, Entry, Report } from '../types';
+import { BackendError, type Backend, type DropEvents } from './backend';
+
+export class HttpBackend implements Backend {
+  readonly name = 'http' as const;
+  readonly hasNativeDialog = false;
+
+  constructor(private readonly base = '/api') {}
+
+  private async request(path: string, init?: RequestInit): Promise<Response> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.base}${path}`, { ...init, credentials: 'same-origin', cache: 'no-store' });
+    } catch (error) {
+      throw new BackendError(String(error), true);
+    }
+    if (!response.ok) {
+      let message = `${response.status} ${response.statusText}`;
+      try {
+        const body: unknown = await response.json();
+        if (body && typeof body === 'object' && 'error' in body && typeof body.error === 'string') {
+          message = body.error;
+        }
+      } catch {
+        // Not JSON (a proxy's page, the body limit's plain text): keep the status.
+      }
+      throw new BackendError(message);
+    }
+    return response;
+  }
+
+  async listDocuments(): Promise<Entry[]> {
+    return (await this.request('/documents')).json() as Promise<Entry[]>;
+  }
+
+  async openDocument(id: number): Promise<Report> {
+    return (await this.request(`/documents/${id}`)).json() as Promise<Report>;
+  }
+
+  async documentSource(id: number): Promise<string> {
+    return (await this.request(`/documents/${id}/source`)).text();
+  }
+
+  attachmentHref(id: number, index: number): string {
+    return `${this.base}/documents/${id}/attachments/${index}`;
+  }
+
+  async attachmentUrl(id: number, index: number): Promise<string> {
+    return this.attachmentHref(id, index);
+  }
+
+  async chooseFiles(): Promise<Added | null> {
+    return null;
+  }
+
+  /** Sends each file as the raw body of a POST, its name percent-encoded in X-File-Name. */
+  async addFiles(files: readonly File[]): Promise<Added> {
+    const added: Added = { entries: [], notes: [] };
+    for (const file of files) {
+      try {
+        const response = await this.request('/documents', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/octet-stream', 'X-File-Name': encodeURIComponent(file.name) },
+          body: file,
+        });
+        added.entries.push((await response.json()) as Entry);
+      } catch (error) {
+        if (error instanceof BackendError && error.unreachable) throw error;
+        added.notes?.push(`${file.name}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    return added;
+  }
+
+  async watchDrops(_events: DropEvents): Promise<null> {
+    return null;
+  }
+}

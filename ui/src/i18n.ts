@@ -1,0 +1,421 @@
+// Every string the UI shows, in French (the reference) and English. A key missing from
+// English is a type error; `{name}` placeholders are filled by `translate`. Keys ending in
+// `.one` / `.other` are plural forms, picked by `translatePlural`.
+//
+// Labels that come from the document or from Vigie's terminology tables (document types,
+// specialties, sex) are shown as they are: they are French.
+
+export type Locale = 'fr' | 'en';
+
+export const LOCALES: readonly Locale[] = ['fr', 'en'];
+
+const fr = {
+  'app.name': 'Vigie',
+  'app.tagline': 'Documents de santé CDA',
+  'language.label': 'Langue',
+  'language.fr': 'Français',
+  'language.en': 'English',
+
+  'action.open': 'Ouvrir…',
+  'action.open.hint': 'Ouvrir des documents CDA (XML), des PDF ou des paquets XDM',
+  'action.retry': 'Réessayer',
+  'action.dismiss': 'Fermer',
+
+  'list.label': 'Documents ouverts',
+  'list.count.one': '{count} document',
+  'list.count.other': '{count} documents',
+  'list.notRead': 'pas encore lu',
+  'list.untitled': 'Type inconnu',
+  'list.errors.one': '{count} erreur',
+  'list.errors.other': '{count} erreurs',
+
+  'empty.title': 'Aucun document ouvert',
+  'empty.body':
+    'Ouvrez un document CDA (fichier XML), ou déposez un ou plusieurs fichiers n’importe où dans cette fenêtre.',
+  'empty.privacy': 'Les documents restent sur cet ordinateur : rien n’est envoyé sur Internet.',
+  'select.prompt': 'Choisissez un document dans la liste.',
+  'loading.document': 'Lecture du document…',
+  'loading.list': 'Chargement de la liste…',
+  'error.document': 'Ce document ne peut pas être affiché',
+  'error.list': 'La liste des documents n’a pas pu être chargée',
+  'error.unreachable':
+    'Vigie ne répond plus. Vérifiez que « vigie serve » tourne toujours dans son terminal, puis rechargez la page.',
+  'drop.overlay': 'Déposez les fichiers pour les ouvrir',
+  'drop.unsupported': 'Ces éléments ne sont pas des fichiers : déposez des fichiers depuis votre explorateur.',
+  'notes.title': 'Certains fichiers n’ont pas été ajoutés',
+  'upload.progress': 'Envoi de {name}…',
+
+  'kind.clinical-document': 'Document CDA',
+  'kind.auto-presentable': 'Document CDA auto-présentable',
+  'kind.signed': 'Document CDA signé',
+  'kind.pdf': 'PDF',
+  'kind.zip': 'Archive zip',
+  'kind.other-xml': 'XML (pas un document CDA)',
+  'kind.unknown': 'Format non reconnu',
+  'kind.explain.auto-presentable':
+    'Ce document contient sa propre feuille de style : Vigie lit le document, sans jamais exécuter la feuille de style.',
+  'kind.explain.signed': 'Ce document est enveloppé dans une signature XML : Vigie affiche le document signé.',
+  'kind.explain.pdf': 'Ce fichier est un PDF, pas un document CDA : il n’a pas d’en-tête à afficher.',
+  'kind.explain.zip':
+    'Ce fichier est une archive zip (peut-être un paquet XDM de messagerie sécurisée) : ouvrez-le comme un paquet, pas comme un document seul.',
+  'kind.explain.other-xml': 'Ce fichier XML ne contient pas de document CDA (élément ClinicalDocument).',
+  'kind.explain.unknown':
+    'Ce fichier n’a pas pu être lu comme un document CDA : voir les problèmes détectés ci-dessous.',
+  'document.incomplete':
+    'Le document n’a pu être lu qu’en partie : ce qui suit est incomplet. Les problèmes détectés disent où la lecture s’est arrêtée.',
+
+  'header.heading': 'Document',
+  'header.untitled': 'Sans titre',
+  'header.type': 'Type de document',
+  'header.date': 'Date du document',
+  'header.confidentiality': 'Confidentialité',
+  'header.id': 'Identifiant',
+  'header.setId': 'Identifiant de lot (setId)',
+  'header.version': 'Version',
+  'header.related.RPLC': 'Remplace',
+  'header.related.APND': 'Complète',
+  'header.related.XFRM': 'Transforme',
+  'header.related.unknown': 'Document lié ({type})',
+  'header.language': 'Langue',
+  'header.orders': 'Demande(s) exécutée(s)',
+
+  'patient.heading': 'Patient',
+  'patient.none': 'Le document ne nomme pas de patient.',
+  'patient.birthName': 'Nom de naissance',
+  'patient.usedName': 'Nom utilisé',
+  'patient.given': 'Prénoms',
+  'patient.firstGiven': 'Premier prénom de naissance',
+  'patient.usedGiven': 'Prénom utilisé',
+  'patient.sex': 'Sexe',
+  'patient.birthDate': 'Date de naissance',
+  'patient.birthplace': 'Lieu de naissance',
+  'patient.cog': 'code COG {code}',
+  'patient.ids': 'Identifiants',
+  'patient.address': 'Adresse',
+  'patient.contact': 'Contact',
+  'patient.guardians': 'Représentant(s)',
+
+  'idkind.ins-nir': 'INS-NIR',
+  'idkind.ins-nir-test': 'INS-NIR de test',
+  'idkind.ins-nir-demo': 'INS-NIR de démonstration',
+  'idkind.ins-nia': 'INS-NIA (identifiant d’attente)',
+  'idkind.nir': 'NIR (numéro de sécurité sociale)',
+  'idkind.nia': 'NIA (numéro de sécurité sociale)',
+  'idkind.local': 'Identifiant local (IPP)',
+  'nir.keyOk': 'Clé valide',
+  'nir.keyBad': 'Clé invalide',
+  'nir.keyExpected': 'clé attendue {expected}, clé écrite {given}',
+  'ins.missing.title': 'Traits d’identité manquants pour l’INS',
+  'ins.missing.note': '',
+  'ins.complete': 'Tous les traits d’identité requis avec l’INS sont présents.',
+
+  'authors.heading.one': 'Auteur',
+  'authors.heading.other': 'Auteurs',
+  'authors.none': 'Le document ne nomme pas d’auteur.',
+  'actor.profession': 'Profession',
+  'actor.specialty': 'Spécialité',
+  'actor.role': 'Rôle',
+  'actor.organization': 'Organisation',
+  'actor.device': 'Logiciel',
+  'actor.time': 'Date',
+  'actor.unnamed': 'Sans nom',
+  'actor.sameAsAuthor': 'l’auteur, ci-dessus',
+  'actor.keyOk': 'clé valide',
+  'actor.keyBad': 'clé invalide',
+  'actor.formatBad': 'format invalide',
+  'custodian.heading': 'Structure conservant le document',
+  'legal.heading': 'Responsable du document (authentificateur légal)',
+  'recipients.heading': 'Destinataires',
+  'encounter.heading': 'Prise en charge',
+  'encounter.type': 'Nature',
+  'encounter.facilityType': 'Type de lieu',
+  'encounter.location': 'Lieu',
+  'encounter.period': 'Période',
+  'encounter.responsible': 'Responsable',
+  'encounter.setting': 'Cadre d’exercice',
+  'events.heading.one': 'Acte documenté',
+  'events.heading.other': 'Actes documentés',
+  'events.performers': 'Exécutant(s)',
+
+  'sections.heading': 'Sections',
+  'sections.title': 'Titre',
+  'sections.code': 'Code',
+  'sections.entries': 'Entrées',
+  'sections.none': 'Ce document n’a pas de section.',
+  'sections.untitled': '(sans titre)',
+  'sections.pdfCopy': 'copie PDF',
+  'sections.showText': 'Texte de la section',
+  'sections.noText': 'Pas de texte dans cette section.',
+  'sections.media': '[image ou fichier intégré : {ref}]',
+  'body.nonXml': 'Corps non structuré (CDA niveau 1) : le contenu est un fichier joint ({media}).',
+  'body.reference': 'Le contenu est un fichier externe : {reference}',
+  'body.missing': 'Le document n’a pas de corps (élément component absent ou illisible).',
+
+  'attachments.heading': 'Fichiers joints',
+  'attachments.none': 'Aucun fichier joint.',
+  'attachments.kind': 'Nature',
+  'attachments.mediaType': 'Type',
+  'attachments.size': 'Taille',
+  'attachments.where': 'Emplacement',
+  'attachments.open': 'Ouvrir',
+  'attachments.download': 'Télécharger',
+  'attachments.external': 'référence externe {reference}',
+  'attachments.kind.body': 'Corps du document',
+  'attachments.kind.observation-media': 'Média d’une entrée',
+  'attachments.kind.pdf-copy': 'Copie PDF',
+  'attachments.unknownType': 'type non précisé',
+  'attachments.approx': '≈ {size}',
+
+  'findings.heading': 'Problèmes détectés',
+  'findings.none': 'Aucun problème détecté à la lecture.',
+  'findings.errors.one': '{count} erreur',
+  'findings.errors.other': '{count} erreurs',
+  'findings.warnings.one': '{count} avertissement',
+  'findings.warnings.other': '{count} avertissements',
+  'findings.infos.one': '{count} information',
+  'findings.infos.other': '{count} informations',
+  'findings.position': 'ligne {line}, colonne {column}',
+  'findings.noPosition': 'position inconnue',
+  'severity.error': 'Erreur',
+  'severity.warning': 'Avertissement',
+  'severity.info': 'Information',
+
+  'interval.fromTo': 'du {low} au {high}',
+  'interval.from': 'depuis le {low}',
+  'interval.to': 'jusqu’au {high}',
+  'interval.around': 'vers le {center}',
+  'interval.sameDay': 'le {day} de {from} à {to}',
+  'interval.fromTo.coarse': 'de {low} à {high}',
+  'interval.from.coarse': 'depuis {low}',
+  'interval.to.coarse': 'jusqu’en {high}',
+  'interval.around.coarse': 'vers {center}',
+
+  'size.bytes': '{n} o',
+  'size.kilo': '{n} Ko',
+  'size.mega': '{n} Mo',
+  'size.giga': '{n} Go',
+  'telecom.mssante': 'MSSanté',
+  'nullFlavor': 'non renseigné ({flavor})',
+  'labelled': '{label}\u00a0: {value}',
+} as const;
+
+export type Key = keyof typeof fr;
+
+const en: Record<Key, string> = {
+  'app.name': 'Vigie',
+  'app.tagline': 'CDA health documents',
+  'language.label': 'Language',
+  'language.fr': 'Français',
+  'language.en': 'English',
+
+  'action.open': 'Open…',
+  'action.open.hint': 'Open CDA documents (XML), PDFs or XDM packages',
+  'action.retry': 'Try again',
+  'action.dismiss': 'Dismiss',
+
+  'list.label': 'Open documents',
+  'list.count.one': '{count} document',
+  'list.count.other': '{count} documents',
+  'list.notRead': 'not read yet',
+  'list.untitled': 'Unknown type',
+  'list.errors.one': '{count} error',
+  'list.errors.other': '{count} errors',
+
+  'empty.title': 'No document open',
+  'empty.body': 'Open a CDA document (an XML file), or drop one or more files anywhere on this window.',
+  'empty.privacy': 'Documents stay on this computer: nothing is sent over the Internet.',
+  'select.prompt': 'Choose a document in the list.',
+  'loading.document': 'Reading the document…',
+  'loading.list': 'Loading the list…',
+  'error.document': 'This document cannot be shown',
+  'error.list': 'The list of documents could not be loaded',
+  'error.unreachable':
+    'Vigie is not answering. Check that “vigie serve” is still running in its terminal, then reload the page.',
+  'drop.overlay': 'Drop the files to open them',
+  'drop.unsupported': 'These items are not files: drop files from your file manager.',
+  'notes.title': 'Some files were not added',
+  'upload.progress': 'Sending {name}…',
+
+  'kind.clinical-document': 'CDA document',
+  'kind.auto-presentable': 'Self-presenting CDA document',
+  'kind.signed': 'Signed CDA document',
+  'kind.pdf': 'PDF',
+  'kind.zip': 'Zip archive',
+  'kind.other-xml': 'XML (not a CDA document)',
+  'kind.unknown': 'Unrecognised format',
+  'kind.explain.auto-presentable':
+    'This document carries its own stylesheet: Vigie reads the document and never runs the stylesheet.',
+  'kind.explain.signed': 'This document is wrapped in an XML signature: Vigie shows the signed document.',
+  'kind.explain.pdf': 'This file is a PDF, not a CDA document: it has no header to show.',
+  'kind.explain.zip':
+    'This file is a zip archive (perhaps an XDM package from secure messaging): open it as a package, not as a single document.',
+  'kind.explain.other-xml': 'This XML file holds no CDA document (no ClinicalDocument element).',
+  'kind.explain.unknown': 'This file could not be read as a CDA document: see the problems found below.',
+  'document.incomplete':
+    'Only part of the document could be read: what follows is incomplete. The problems found say where reading stopped.',
+
+  'header.heading': 'Document',
+  'header.untitled': 'Untitled',
+  'header.type': 'Document type',
+  'header.date': 'Document date',
+  'header.confidentiality': 'Confidentiality',
+  'header.id': 'Identifier',
+  'header.setId': 'Set identifier (setId)',
+  'header.version': 'Version',
+  'header.related.RPLC': 'Replaces',
+  'header.related.APND': 'Appends to',
+  'header.related.XFRM': 'Transforms',
+  'header.related.unknown': 'Related document ({type})',
+  'header.language': 'Language',
+  'header.orders': 'Order(s) fulfilled',
+
+  'patient.heading': 'Patient',
+  'patient.none': 'The document names no patient.',
+  'patient.birthName': 'Birth name',
+  'patient.usedName': 'Used name',
+  'patient.given': 'Given names',
+  'patient.firstGiven': 'First given name at birth',
+  'patient.usedGiven': 'Used first name',
+  'patient.sex': 'Sex',
+  'patient.birthDate': 'Date of birth',
+  'patient.birthplace': 'Birthplace',
+  'patient.cog': 'COG code {code}',
+  'patient.ids': 'Identifiers',
+  'patient.address': 'Address',
+  'patient.contact': 'Contact',
+  'patient.guardians': 'Guardian(s)',
+
+  'idkind.ins-nir': 'INS-NIR (national health identifier)',
+  'idkind.ins-nir-test': 'INS-NIR (test identity)',
+  'idkind.ins-nir-demo': 'INS-NIR (demonstration identity)',
+  'idkind.ins-nia': 'INS-NIA (temporary national health identifier)',
+  'idkind.nir': 'NIR (social security number)',
+  'idkind.nia': 'NIA (social security number)',
+  'idkind.local': 'Local identifier (IPP)',
+  'nir.keyOk': 'Key valid',
+  'nir.keyBad': 'Key invalid',
+  'nir.keyExpected': 'expected key {expected}, written key {given}',
+  'ins.missing.title': 'Identity traits missing for the INS',
+  'ins.missing.note': '(named in French, as the INS rules name them)',
+  'ins.complete': 'Every identity trait the INS requires is present.',
+
+  'authors.heading.one': 'Author',
+  'authors.heading.other': 'Authors',
+  'authors.none': 'The document names no author.',
+  'actor.profession': 'Profession',
+  'actor.specialty': 'Specialty',
+  'actor.role': 'Role',
+  'actor.organization': 'Organization',
+  'actor.device': 'Software',
+  'actor.time': 'Date',
+  'actor.unnamed': 'No name',
+  'actor.sameAsAuthor': 'the author, above',
+  'actor.keyOk': 'key valid',
+  'actor.keyBad': 'key invalid',
+  'actor.formatBad': 'invalid format',
+  'custodian.heading': 'Custodian (keeps the document)',
+  'legal.heading': 'Legal authenticator (responsible for the document)',
+  'recipients.heading': 'Recipients',
+  'encounter.heading': 'Encounter',
+  'encounter.type': 'Kind',
+  'encounter.facilityType': 'Facility type',
+  'encounter.location': 'Location',
+  'encounter.period': 'Period',
+  'encounter.responsible': 'Responsible',
+  'encounter.setting': 'Practice setting',
+  'events.heading.one': 'Documented service event',
+  'events.heading.other': 'Documented service events',
+  'events.performers': 'Performer(s)',
+
+  'sections.heading': 'Sections',
+  'sections.title': 'Title',
+  'sections.code': 'Code',
+  'sections.entries': 'Entries',
+  'sections.none': 'This document has no section.',
+  'sections.untitled': '(untitled)',
+  'sections.pdfCopy': 'PDF copy',
+  'sections.showText': 'Section text',
+  'sections.noText': 'No text in this section.',
+  'sections.media': '[embedded image or file: {ref}]',
+  'body.nonXml': 'Unstructured body (CDA level 1): the content is an attached file ({media}).',
+  'body.reference': 'The content is an external file: {reference}',
+  'body.missing': 'The document has no body (component element missing or unreadable).',
+
+  'attachments.heading': 'Attached files',
+  'attachments.none': 'No attached file.',
+  'attachments.kind': 'Kind',
+  'attachments.mediaType': 'Type',
+  'attachments.size': 'Size',
+  'attachments.where': 'Location',
+  'attachments.open': 'Open',
+  'attachments.download': 'Download',
+  'attachments.external': 'external reference {reference}',
+  'attachments.kind.body': 'Document body',
+  'attachments.kind.observation-media': 'Entry media',
+  'attachments.kind.pdf-copy': 'PDF copy',
+  'attachments.unknownType': 'type not given',
+  'attachments.approx': '≈ {size}',
+
+  'findings.heading': 'Problems found',
+  'findings.none': 'No problem found while reading.',
+  'findings.errors.one': '{count} error',
+  'findings.errors.other': '{count} errors',
+  'findings.warnings.one': '{count} warning',
+  'findings.warnings.other': '{count} warnings',
+  'findings.infos.one': '{count} note',
+  'findings.infos.other': '{count} notes',
+  'findings.position': 'line {line}, column {column}',
+  'findings.noPosition': 'position unknown',
+  'severity.error': 'Error',
+  'severity.warning': 'Warning',
+  'severity.info': 'Note',
+
+  'interval.fromTo': 'from {low} to {high}',
+  'interval.from': 'since {low}',
+  'interval.to': 'until {high}',
+  'interval.around': 'around {center}',
+  'interval.sameDay': 'on {day} from {from} to {to}',
+  'interval.fromTo.coarse': 'from {low} to {high}',
+  'interval.from.coarse': 'since {low}',
+  'interval.to.coarse': 'until {high}',
+  'interval.around.coarse': 'around {center}',
+
+  'size.bytes': '{n} B',
+  'size.kilo': '{n} KB',
+  'size.mega': '{n} MB',
+  'size.giga': '{n} GB',
+  'telecom.mssante': 'MSSanté',
+  'nullFlavor': 'not given ({flavor})',
+  'labelled': '{label}: {value}',
+};
+
+export const MESSAGES: Record<Locale, Record<Key, string>> = { fr, en };
+
+/** Keys whose text may be empty in some language (a note only one language needs). */
+export const OPTIONAL_KEYS: ReadonlySet<Key> = new Set<Key>(['ins.missing.note']);
+
+export type Params = Record<string, string | number>;
+
+/** The text of `key` in `locale`, `{name}` placeholders replaced by `params`. */
+export function translate(locale: Locale, key: Key, params: Params = {}): string {
+  const template = MESSAGES[locale][key] ?? MESSAGES.fr[key] ?? key;
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    name in params ? String(params[name]) : whole,
+  );
+}
+
+/** Keys that have `.one` and `.other` forms, without the suffix. */
+export type PluralKey = {
+  [K in Key]: K extends `${infer Base}.one` ? (`${Base}.other` extends Key ? Base : never) : never;
+}[Key];
+
+/** The plural form of `key` for `count` (French counts 0 and 1 as singular). */
+export function translatePlural(locale: Locale, key: PluralKey, count: number, params: Params = {}): string {
+  const form = new Intl.PluralRules(locale).select(count) === 'one' ? 'one' : 'other';
+  return translate(locale, `${key}.${form}` as Key, { count, ...params });
+}
+
+/** The locale to start with: the person's saved choice, else French. */
+export function initialLocale(saved: string | null): Locale {
+  return saved === 'en' ? 'en' : 'fr';
+}

@@ -1,0 +1,554 @@
+// The JSON the backend sends: `Report` (src/summary.rs) and the model it carries
+// (src/model/*.rs), plus the session's `Entry` (src/session.rs). Field names are the Rust
+// ones (snake_case); a field the Rust side skips when empty (`skip_serializing_if`) is
+// optional here; enums are kebab-case strings; `Body` is tagged by `kind`, `NarrativeNode`
+// by `type`. Keep in step with the Rust types: docs/api.md lists the shapes.
+
+// ---- src/xml/span.rs, src/diag.rs ------------------------------------------------------
+
+/** A byte range `[start, end)` into the decoded source. */
+export interface Span {
+  start: number;
+  end: number;
+}
+
+/** 1-based line and column (in characters). */
+export interface Position {
+  line: number;
+  column: number;
+}
+
+export type Severity = 'info' | 'warning' | 'error';
+
+export interface Finding {
+  code: string;
+  severity: Severity;
+  message: string;
+  span: Span;
+  position: Position | null;
+}
+
+// ---- src/input.rs, src/summary.rs -----------------------------------------------------
+
+export type InputKind =
+  | 'clinical-document'
+  | 'auto-presentable'
+  | 'signed'
+  | 'pdf'
+  | 'zip'
+  | 'other-xml'
+  | 'unknown';
+
+/** One document as `vigie inspect --json`, `GET /api/documents/{id}` and `open_document` give it. */
+export interface Report {
+  file: string;
+  kind: InputKind;
+  encoding?: string;
+  size: number;
+  lines?: number;
+  complete: boolean;
+  document?: ClinicalDocument;
+  findings: Finding[];
+}
+
+// ---- src/session.rs -------------------------------------------------------------------
+
+/** What the list shows of a document once it has been read. */
+export interface Overview {
+  kind: InputKind;
+  type_label?: string;
+  title?: string;
+  date?: string;
+  date_iso?: string;
+  patient?: string;
+  errors: number;
+}
+
+/** A document of the session. */
+export interface Entry {
+  id: number;
+  name: string;
+  path?: string;
+  size: number;
+  overview?: Overview;
+}
+
+/** What adding paths did (Tauri `add_paths`). */
+export interface Added {
+  entries: Entry[];
+  notes?: string[];
+}
+
+// ---- src/model/time.rs ----------------------------------------------------------------
+
+export type Precision = 'year' | 'month' | 'day' | 'hour' | 'minute' | 'second' | 'fraction';
+
+/** An HL7 TS, kept at the precision it was written with. `display` is French (Paris time). */
+export interface Timestamp {
+  raw: string;
+  iso: string;
+  precision: Precision;
+  display: string;
+}
+
+export interface Interval {
+  low?: Timestamp;
+  high?: Timestamp;
+  center?: Timestamp;
+  value?: Timestamp;
+}
+
+// ---- src/model/common.rs --------------------------------------------------------------
+
+export interface Identifier {
+  root?: string;
+  extension?: string;
+  assigning_authority_name?: string;
+  null_flavor?: string;
+  /** What the root OID is, when Vigie knows it ("INS-NIR", "RPPS/ADELI"...). */
+  root_name?: string;
+  span: Span;
+}
+
+export interface CodeQualifier {
+  name?: Code;
+  value?: Code;
+}
+
+export interface Code {
+  code?: string;
+  code_system?: string;
+  code_system_name?: string;
+  display_name?: string;
+  /** Vigie's label from its terminology tables. */
+  label?: string;
+  null_flavor?: string;
+  original_text?: string;
+  original_text_reference?: string;
+  translations?: Code[];
+  qualifiers?: CodeQualifier[];
+  span: Span;
+}
+
+export interface Text {
+  text: string;
+  span: Span;
+}
+
+export type NamePartKind = 'family' | 'given' | 'prefix' | 'suffix' | 'free';
+
+export interface NamePart {
+  kind: NamePartKind;
+  value: string;
+  /** BR birth name, SP used (spouse's) name, CL chosen name... */
+  qualifier?: string;
+}
+
+export interface PersonName {
+  use?: string;
+  parts: NamePart[];
+  null_flavor?: string;
+  span: Span;
+}
+
+export interface Address {
+  use?: string;
+  lines?: string[];
+  postal_code?: string;
+  city?: string;
+  /** For a French birthplace: the INSEE COG code. */
+  county?: string;
+  state?: string;
+  country?: string;
+  null_flavor?: string;
+  span: Span;
+}
+
+export type TelecomKind = 'phone' | 'fax' | 'email' | 'mssante' | 'url' | 'other';
+
+export interface Telecom {
+  kind: TelecomKind;
+  value: string;
+  use?: string;
+  null?: boolean;
+  span: Span;
+}
+
+// ---- src/model/identifiers.rs ---------------------------------------------------------
+
+/** What a patient identifier is, from its root OID. */
+export type PatientIdKind =
+  | 'ins-nir'
+  | 'ins-nir-test'
+  | 'ins-nir-demo'
+  | 'ins-nia'
+  | 'nir'
+  | 'nia'
+  | 'local';
+
+/** The check of a NIR or NIA (the number behind an INS): its form, its digits, its key. */
+export interface NirCheck {
+  well_formed: boolean;
+  /** What is wrong (form or key); absent when all is right. */
+  problem?: string;
+  sex_digit?: number;
+  birth_year?: number;
+  birth_month?: number;
+  department?: string;
+  expected_key?: number;
+  given_key?: number;
+  key_ok: boolean;
+}
+
+export type PractitionerIdKind = 'rpps' | 'adeli' | 'other';
+
+/** A national practitioner identifier (root 1.2.250.1.71.4.2.1), split and checked. */
+export interface PractitionerId {
+  kind: PractitionerIdKind;
+  /** The type prefix (TRE_G08): 8 RPPS, 0 ADELI, 3 structure + number... */
+  prefix: string;
+  number: string;
+  meaning_fr: string;
+  meaning_en: string;
+  format_ok: boolean;
+  key_ok?: boolean;
+  problem?: string;
+}
+
+export type OrganizationIdKind =
+  | 'adeli-cabinet'
+  | 'finess'
+  | 'siren'
+  | 'siret'
+  | 'rpps-cabinet'
+  | 'other';
+
+/** A national structure identifier (root 1.2.250.1.71.4.2.2), split and checked. */
+export interface OrganizationId {
+  kind: OrganizationIdKind;
+  prefix: string;
+  number: string;
+  meaning_fr: string;
+  meaning_en: string;
+  format_ok: boolean;
+  key_ok?: boolean;
+  problem?: string;
+}
+
+// ---- src/model/header.rs --------------------------------------------------------------
+
+export interface RelatedDocument {
+  type_code: string;
+  parent_id?: Identifier;
+  parent_set_id?: Identifier;
+  parent_version_number?: string;
+  span: Span;
+}
+
+export interface PatientId {
+  id: Identifier;
+  kind: PatientIdKind;
+  nir_check?: NirCheck;
+}
+
+export interface InsStatus {
+  kind: PatientIdKind;
+  value: string;
+  key_ok: boolean;
+  /** In French, as the référentiel INS names them. */
+  missing_traits: string[];
+}
+
+export interface Birthplace {
+  name?: string;
+  address?: Address;
+  cog_code?: string;
+  span: Span;
+}
+
+export interface Contact {
+  code?: Code;
+  names: PersonName[];
+  addresses?: Address[];
+  telecoms?: Telecom[];
+  span: Span;
+}
+
+export interface Patient {
+  ids: PatientId[];
+  names: PersonName[];
+  sex?: Code;
+  birth_time?: Timestamp;
+  birthplace?: Birthplace;
+  addresses?: Address[];
+  telecoms?: Telecom[];
+  guardians?: Contact[];
+  ins?: InsStatus;
+  span: Span;
+}
+
+export interface PractitionerIdentifier {
+  id: Identifier;
+  national?: PractitionerId;
+}
+
+export interface Specialty {
+  code: Code;
+  profession_code?: string;
+  profession?: string;
+  specialty_code?: string;
+  specialty?: string;
+}
+
+export interface Device {
+  manufacturer_model_name?: string;
+  software_name?: string;
+  span: Span;
+}
+
+export interface OrganizationIdentifier {
+  id: Identifier;
+  national?: OrganizationId;
+}
+
+export interface Organization {
+  ids: OrganizationIdentifier[];
+  name?: string;
+  telecoms?: Telecom[];
+  addresses?: Address[];
+  practice_setting?: Code;
+  span: Span;
+}
+
+export interface Actor {
+  ids: PractitionerIdentifier[];
+  specialty?: Specialty;
+  names?: PersonName[];
+  device?: Device;
+  addresses?: Address[];
+  telecoms?: Telecom[];
+  organization?: Organization;
+  span: Span;
+}
+
+export interface Author {
+  time?: Timestamp;
+  function?: Code;
+  actor: Actor;
+  span: Span;
+}
+
+export interface Signer {
+  time?: Timestamp;
+  signature_code?: string;
+  actor: Actor;
+  span: Span;
+}
+
+export interface Recipient {
+  type_code: string;
+  actor: Actor;
+  span: Span;
+}
+
+export interface Participant {
+  type_code: string;
+  function?: Code;
+  time?: Interval;
+  class_code?: string;
+  code?: Code;
+  actor: Actor;
+  span: Span;
+}
+
+export interface Performer {
+  type_code: string;
+  function?: Code;
+  time?: Interval;
+  actor: Actor;
+  span: Span;
+}
+
+export interface ServiceEvent {
+  class_code?: string;
+  ids?: Identifier[];
+  code?: Code;
+  effective_time?: Interval;
+  performers?: Performer[];
+  span: Span;
+}
+
+export interface Facility {
+  ids?: Identifier[];
+  code?: Code;
+  location_name?: string;
+  location_address?: Address;
+  organization?: Organization;
+  span: Span;
+}
+
+export interface Encounter {
+  ids?: Identifier[];
+  code?: Code;
+  effective_time?: Interval;
+  responsible?: Actor;
+  facility?: Facility;
+  span: Span;
+}
+
+export interface Header {
+  realm?: string;
+  template_ids: Identifier[];
+  id?: Identifier;
+  code?: Code;
+  title?: Text;
+  effective_time?: Timestamp;
+  confidentiality?: Code;
+  language?: string;
+  set_id?: Identifier;
+  version_number?: string;
+  related_documents?: RelatedDocument[];
+  patients: Patient[];
+  authors: Author[];
+  custodian?: Organization;
+  legal_authenticator?: Signer;
+  authenticators?: Signer[];
+  information_recipients?: Recipient[];
+  participants?: Participant[];
+  service_events?: ServiceEvent[];
+  encounter?: Encounter;
+  in_fulfillment_of?: Identifier[];
+  span: Span;
+}
+
+// ---- src/model/body.rs ----------------------------------------------------------------
+
+export interface NonXmlBody {
+  media_type?: string;
+  representation?: string;
+  compression?: string;
+  reference?: string;
+  attachment?: number;
+  span: Span;
+}
+
+export type Body =
+  | { kind: 'structured'; sections: Section[]; span: Span }
+  | ({ kind: 'non-xml' } & NonXmlBody)
+  | { kind: 'missing' };
+
+export type NarrativeNode =
+  | {
+      type: 'element';
+      name: string;
+      foreign?: boolean;
+      attributes?: [string, string][];
+      children?: NarrativeNode[];
+      span: Span;
+    }
+  | { type: 'text'; text: string; span: Span };
+
+export interface Narrative {
+  nodes: NarrativeNode[];
+  span: Span;
+}
+
+export interface Value {
+  xsi_type?: string;
+  value?: string;
+  unit?: string;
+  code?: Code;
+  text?: string;
+  low?: Value;
+  high?: Value;
+  center?: Value;
+  numerator?: Value;
+  denominator?: Value;
+  translations?: Value[];
+  inclusive?: boolean;
+  null_flavor?: string;
+  span: Span;
+}
+
+export interface Participation {
+  via: string;
+  type_code?: string;
+  codes?: Code[];
+  names?: string[];
+  ids?: Identifier[];
+  time?: Interval;
+  span: Span;
+}
+
+export interface Relationship {
+  via: string;
+  type_code?: string;
+  inversion?: boolean;
+  sequence_number?: string;
+  statement: Statement;
+}
+
+export interface Statement {
+  kind: string;
+  class_code?: string;
+  mood_code?: string;
+  negation?: boolean;
+  xml_id?: string;
+  template_ids?: Identifier[];
+  ids?: Identifier[];
+  code?: Code;
+  text_reference?: string;
+  text?: string;
+  status?: string;
+  effective_time?: Interval;
+  values?: Value[];
+  interpretations?: Code[];
+  methods?: Code[];
+  target_sites?: Code[];
+  participations?: Participation[];
+  attachment?: number;
+  relationships?: Relationship[];
+  span: Span;
+}
+
+export interface SectionEntry {
+  type_code?: string;
+  statement: Statement;
+  span: Span;
+}
+
+export interface Section {
+  xml_id?: string;
+  template_ids?: Identifier[];
+  ids?: Identifier[];
+  code?: Code;
+  title?: Text;
+  text?: Narrative;
+  language?: string;
+  entries?: SectionEntry[];
+  sections?: Section[];
+  pdf_copy?: boolean;
+  span: Span;
+}
+
+export type AttachmentKind = 'body' | 'observation-media' | 'pdf-copy';
+
+export interface Attachment {
+  kind: AttachmentKind;
+  media_type?: string;
+  representation?: string;
+  compression?: string;
+  reference?: string;
+  xml_id?: string;
+  section_path?: string[];
+  content: Span;
+  encoded_size: number;
+  estimated_size: number;
+  span: Span;
+}
+
+export interface ClinicalDocument {
+  header: Header;
+  body: Body;
+  attachments: Attachment[];
+}
