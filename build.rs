@@ -40,15 +40,11 @@ fn main() {
     for (url_path, path) in &rows {
         let absolute = path.canonicalize().unwrap_or_else(|_| path.clone());
         let absolute = absolute.to_str().expect("a UTF-8 path");
-        let _ = writeln!(
-            out,
-            "    ({url_path:?}, {:?}, include_bytes!({absolute:?})),",
-            media_type(url_path)
-        );
+        let _ =
+            writeln!(out, "    ({url_path:?}, {:?}, include_bytes!({absolute:?})),", media_type(url_path));
     }
     out.push_str("];\n");
-    let target =
-        PathBuf::from(std::env::var_os("OUT_DIR").expect("set by cargo")).join("ui_assets.rs");
+    let target = PathBuf::from(std::env::var_os("OUT_DIR").expect("set by cargo")).join("ui_assets.rs");
     std::fs::write(&target, out).expect("OUT_DIR is writable");
 }
 

@@ -16,7 +16,9 @@ fn main() {
             total += match stage.as_str() {
                 "tokenize" => tokenize(&vigie::xml::decode::decode(d).text),
                 "decode" => vigie::xml::decode::decode(d).text.len(),
-                "parse" => vigie::xml::parse::parse(vigie::xml::decode::decode(d).text, &limits).tree.node_count(),
+                "parse" => {
+                    vigie::xml::parse::parse(vigie::xml::decode::decode(d).text, &limits).tree.node_count()
+                }
                 _ => vigie::read_bytes(d, &limits).findings.len(),
             };
         }

@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::diag::{Finding, Findings};
 use crate::model::ClinicalDocument;
-use crate::xml::{self, LineIndex, Limits, NodeId, Ns, Span, Tree};
+use crate::xml::{self, Limits, LineIndex, NodeId, Ns, Span, Tree};
 
 /// What an input turned out to be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
@@ -77,7 +77,9 @@ pub fn read_path(path: &Path, limits: &Limits) -> Document {
     }
     match std::fs::read(path) {
         Ok(bytes) => read_bytes(&bytes, limits),
-        Err(error) => failed(0, Finding::error("io.read", Span::at(0), format!("cannot read the file: {error}"))),
+        Err(error) => {
+            failed(0, Finding::error("io.read", Span::at(0), format!("cannot read the file: {error}")))
+        }
     }
 }
 
@@ -104,7 +106,11 @@ pub fn read_bytes(bytes: &[u8], limits: &Limits) -> Document {
             Finding::error(
                 "limits.input-size",
                 Span::at(0),
-                format!("the input is {} bytes, more than the {}-byte reading limit", bytes.len(), limits.max_input_bytes),
+                format!(
+                    "the input is {} bytes, more than the {}-byte reading limit",
+                    bytes.len(),
+                    limits.max_input_bytes
+                ),
             ),
         );
     }

@@ -11,13 +11,15 @@ fn main() -> ExitCode {
             let lang = lang.unwrap_or_else(Lang::from_env);
             inspect::run(&files, json, lang)
         }
-        Command::Serve { paths, port, open } => match vigie::serve::serve(vigie::serve::Options { paths, port, open }) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(error) => {
-                eprintln!("vigie serve: {error}");
-                ExitCode::FAILURE
+        Command::Serve { paths, port, open } => {
+            match vigie::serve::serve(vigie::serve::Options { paths, port, open }) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(error) => {
+                    eprintln!("vigie serve: {error}");
+                    ExitCode::FAILURE
+                }
             }
-        },
+        }
         Command::Demo { dir } => match vigie::demo::write_demo_set(&dir) {
             Ok(files) => {
                 for f in &files {

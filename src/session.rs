@@ -80,27 +80,15 @@ impl Overview {
         let nonempty = |s: String| (!s.trim().is_empty()).then_some(s);
         Self {
             kind: document.kind,
-            type_label: header
-                .and_then(|h| h.code.as_ref())
-                .and_then(|c| nonempty(c.text())),
-            title: header
-                .and_then(|h| h.title.as_ref())
-                .and_then(|t| nonempty(t.text.clone())),
-            date: header
-                .and_then(|h| h.effective_time.as_ref())
-                .map(|t| t.display()),
-            date_iso: header
-                .and_then(|h| h.effective_time.as_ref())
-                .map(|t| t.to_iso()),
+            type_label: header.and_then(|h| h.code.as_ref()).and_then(|c| nonempty(c.text())),
+            title: header.and_then(|h| h.title.as_ref()).and_then(|t| nonempty(t.text.clone())),
+            date: header.and_then(|h| h.effective_time.as_ref()).map(|t| t.display()),
+            date_iso: header.and_then(|h| h.effective_time.as_ref()).map(|t| t.to_iso()),
             patient: header
                 .and_then(|h| h.patients.first())
                 .and_then(|p| p.names.first())
                 .and_then(|n| nonempty(n.display())),
-            errors: document
-                .findings
-                .iter()
-                .filter(|f| f.severity == crate::diag::Severity::Error)
-                .count(),
+            errors: document.findings.iter().filter(|f| f.severity == crate::diag::Severity::Error).count(),
         }
     }
 }
@@ -204,9 +192,7 @@ impl Session {
         let meta = match std::fs::metadata(path) {
             Ok(meta) => meta,
             Err(error) => {
-                added
-                    .notes
-                    .push(format!("{}: cannot be opened ({error})", path.display()));
+                added.notes.push(format!("{}: cannot be opened ({error})", path.display()));
                 return added;
             }
         };
@@ -218,10 +204,7 @@ impl Session {
         } else if meta.is_dir() {
             self.add_folder(path, &mut added);
         } else {
-            added.notes.push(format!(
-                "{}: not a regular file nor a folder",
-                path.display()
-            ));
+            added.notes.push(format!("{}: not a regular file nor a folder", path.display()));
         }
         self.read_overviews(&mut added);
         added
@@ -239,12 +222,7 @@ impl Session {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| path.display().to_string());
-        let entry = self.push(
-            name,
-            Some(path.display().to_string()),
-            size,
-            Origin::File(path.to_path_buf()),
-        );
+        let entry = self.push(name, Some(path.display().to_string()), size, Origin::File(path.to_path_buf()));
         self.by_path.insert(key, entry.id);
         Ok(entry)
     }
@@ -255,9 +233,7 @@ impl Session {
         let root = match std::fs::canonicalize(folder) {
             Ok(root) => root,
             Err(error) => {
-                added
-                    .notes
-                    .push(format!("{}: cannot be opened ({error})", folder.display()));
+                added.notes.push(format!("{}: cannot be opened ({error})", folder.display()));
                 return;
             }
         };
@@ -348,13 +324,7 @@ impl Session {
     }
 
     fn push(&mut self, name: String, path: Option<String>, size: u64, origin: Origin) -> Entry {
-        let entry = Entry {
-            id: self.entries.len(),
-            name,
-            path,
-            size,
-            overview: None,
-        };
+        let entry = Entry { id: self.entries.len(), name, path, size, overview: None };
         self.entries.push(entry.clone());
         self.origins.push(origin);
         entry
@@ -408,15 +378,10 @@ impl Session {
     }
 
     /// The decoded bytes of a document's attachment `index` and its declared media type.
-    pub fn attachment(
-        &mut self,
-        id: usize,
-        index: usize,
-    ) -> Result<(Option<String>, Vec<u8>), String> {
+    pub fn attachment(&mut self, id: usize, index: usize) -> Result<(Option<String>, Vec<u8>), String> {
         let document = self.document(id)?;
-        let bytes = document
-            .attachment_bytes(index, MAX_ATTACHMENT_BYTES)
-            .map_err(|finding| finding.message)?;
+        let bytes =
+            document.attachment_bytes(index, MAX_ATTACHMENT_BYTES).map_err(|finding| finding.message)?;
         let media_type = document
             .cda
             .as_ref()
@@ -437,10 +402,7 @@ fn cap_note(what: &str) -> String {
 }
 
 fn kind_name(kind: InputKind) -> String {
-    serde_json::to_value(kind)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
+    serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
 }
 
 /// The non-hidden children of a folder, sorted by name and reversed (popped from the end).
@@ -448,9 +410,7 @@ fn sorted_children(folder: &Path, added: &mut Added) -> Vec<PathBuf> {
     let reader = match std::fs::read_dir(folder) {
         Ok(reader) => reader,
         Err(error) => {
-            added
-                .notes
-                .push(format!("{}: cannot be listed ({error})", folder.display()));
+            added.notes.push(format!("{}: cannot be listed ({error})", folder.display()));
             return Vec::new();
         }
     };
@@ -515,24 +475,13 @@ mod tests {
         let added = session.add_path(dir.path());
         assert_eq!(names(&added), ["c.pdf", "z.xml", "b.xml"]);
         assert!(added.notes.is_empty(), "{:?}", added.notes);
-        let kinds: Vec<_> = added
-            .entries
-            .iter()
-            .map(|e| e.overview.as_ref().map(|o| o.kind))
-            .collect();
+        let kinds: Vec<_> = added.entries.iter().map(|e| e.overview.as_ref().map(|o| o.kind)).collect();
         assert_eq!(
             kinds,
-            [
-                Some(InputKind::Pdf),
-                Some(InputKind::ClinicalDocument),
-                Some(InputKind::ClinicalDocument)
-            ]
+            [Some(InputKind::Pdf), Some(InputKind::ClinicalDocument), Some(InputKind::ClinicalDocument)]
         );
         assert_eq!(
-            session.entries()[2]
-                .overview
-                .as_ref()
-                .and_then(|o| o.title.as_deref()),
+            session.entries()[2].overview.as_ref().and_then(|o| o.title.as_deref()),
             Some("Compte rendu")
         );
         let ids: Vec<usize> = session.entries().iter().map(|e| e.id).collect();
@@ -555,11 +504,7 @@ mod tests {
         let mut session = session();
         let added = session.add_path(Path::new("/nonexistent/vigie/doc.xml"));
         assert!(added.entries.is_empty());
-        assert!(
-            added.notes[0].contains("cannot be opened"),
-            "{:?}",
-            added.notes
-        );
+        assert!(added.notes[0].contains("cannot be opened"), "{:?}", added.notes);
     }
 
     #[cfg(unix)]
@@ -577,11 +522,7 @@ mod tests {
         // alias.xml resolves to real.xml, already in the session under one id.
         assert_eq!(session.entries().len(), 1);
         assert!(added.entries.iter().all(|e| e.name != "leak.xml"));
-        assert!(
-            added.notes.iter().any(|n| n.contains("2 symbolic link(s)")),
-            "{:?}",
-            added.notes
-        );
+        assert!(added.notes.iter().any(|n| n.contains("2 symbolic link(s)")), "{:?}", added.notes);
     }
 
     #[test]
@@ -591,29 +532,18 @@ mod tests {
         write(dir.path(), "b.xml", MINIMAL);
         let mut session = session();
         for i in 0..MAX_ENTRIES - 1 {
-            session.push(
-                format!("{i}"),
-                None,
-                0,
-                Origin::Uploaded(Arc::from(Vec::new())),
-            );
+            session.push(format!("{i}"), None, 0, Origin::Uploaded(Arc::from(Vec::new())));
         }
         let added = session.add_path(dir.path());
         assert_eq!(names(&added), ["a.xml"]);
-        assert!(
-            added.notes[0].contains("10000 documents"),
-            "{:?}",
-            added.notes
-        );
+        assert!(added.notes[0].contains("10000 documents"), "{:?}", added.notes);
         assert!(session.add_bytes("c.xml", MINIMAL.into()).is_err());
     }
 
     #[test]
     fn uploaded_bytes_are_read_at_once_and_their_name_cleaned() {
         let mut session = session();
-        let entry = session
-            .add_bytes("../../etc/\u{7}doc.xml", MINIMAL.into())
-            .unwrap();
+        let entry = session.add_bytes("../../etc/\u{7}doc.xml", MINIMAL.into()).unwrap();
         assert_eq!(entry.name, "doc.xml");
         assert_eq!(entry.path, None);
         let overview = entry.overview.expect("read on upload");
@@ -624,10 +554,7 @@ mod tests {
 
     #[test]
     fn uploads_beyond_the_reading_limit_are_refused() {
-        let mut session = Session::new(Limits {
-            max_input_bytes: 10,
-            ..Limits::default()
-        });
+        let mut session = Session::new(Limits { max_input_bytes: 10, ..Limits::default() });
         let error = session.add_bytes("big.xml", vec![b' '; 11]).unwrap_err();
         assert!(error.contains("reading limit"), "{error}");
         assert!(session.entries().is_empty());
@@ -641,18 +568,13 @@ mod tests {
         assert_eq!(report["file"], "doc.xml");
         assert_eq!(report["kind"], "clinical-document");
         assert_eq!(&*session.source(entry.id).unwrap(), MINIMAL);
-        assert!(session
-            .report_json(99)
-            .unwrap_err()
-            .contains("no document #99"));
+        assert!(session.report_json(99).unwrap_err().contains("no document #99"));
     }
 
     #[test]
     fn a_pdf_has_no_source_and_no_attachment() {
         let mut session = session();
-        let entry = session
-            .add_bytes("scan.pdf", b"%PDF-1.4 binary".to_vec())
-            .unwrap();
+        let entry = session.add_bytes("scan.pdf", b"%PDF-1.4 binary".to_vec()).unwrap();
         assert!(session.source(entry.id).unwrap_err().contains("pdf"));
         assert!(session.attachment(entry.id, 0).is_err());
     }
@@ -661,9 +583,7 @@ mod tests {
     fn the_cache_keeps_the_most_recently_used_documents() {
         let mut session = session();
         for i in 0..CACHE_SIZE + 2 {
-            session
-                .add_bytes(&format!("{i}.xml"), MINIMAL.into())
-                .unwrap();
+            session.add_bytes(&format!("{i}.xml"), MINIMAL.into()).unwrap();
         }
         let first = session.document(0).unwrap();
         assert!(Arc::ptr_eq(&first, &session.document(0).unwrap()));
@@ -673,13 +593,7 @@ mod tests {
 
     #[test]
     fn entries_serialize_without_absent_fields() {
-        let entry = Entry {
-            id: 3,
-            name: "a.xml".into(),
-            path: None,
-            size: 12,
-            overview: None,
-        };
+        let entry = Entry { id: 3, name: "a.xml".into(), path: None, size: 12, overview: None };
         assert_eq!(
             serde_json::to_value(&entry).unwrap(),
             serde_json::json!({ "id": 3, "name": "a.xml", "size": 12 })

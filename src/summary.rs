@@ -106,7 +106,12 @@ pub fn text(document: &Document, file: &str, lang: Lang) -> String {
         w.heading(("Problèmes", "Problems"));
         for f in document.findings.iter() {
             let at = f.position.map(|p| p.to_string()).unwrap_or_default();
-            w.out.push_str(&format!("    {at:<9} {:<7} {}: {}\n", format!("{:?}", f.severity).to_lowercase(), f.code, f.message));
+            w.out.push_str(&format!(
+                "    {at:<9} {:<7} {}: {}\n",
+                format!("{:?}", f.severity).to_lowercase(),
+                f.code,
+                f.message
+            ));
         }
     }
     out
@@ -115,7 +120,9 @@ pub fn text(document: &Document, file: &str, lang: Lang) -> String {
 fn kind_label(kind: InputKind, lang: Lang) -> &'static str {
     match kind {
         InputKind::ClinicalDocument => lang.pick("document CDA", "CDA document"),
-        InputKind::AutoPresentable => lang.pick("document CDA auto-présentable", "auto-presentable CDA document"),
+        InputKind::AutoPresentable => {
+            lang.pick("document CDA auto-présentable", "auto-presentable CDA document")
+        }
         InputKind::Signed => lang.pick("document CDA signé", "signed CDA document"),
         InputKind::Pdf => "PDF",
         InputKind::Zip => lang.pick("archive zip (paquet XDM ?)", "zip archive (XDM package?)"),

@@ -19,10 +19,13 @@ fn every_corpus_document_is_read_without_error() {
             .findings
             .iter()
             .filter(|f| f.severity == vigie::diag::Severity::Error && !f.code.starts_with("ins."))
-            .map(|f| format!("{} {} {}", f.position.map(|p| p.to_string()).unwrap_or_default(), f.code, f.message))
+            .map(|f| {
+                format!("{} {} {}", f.position.map(|p| p.to_string()).unwrap_or_default(), f.code, f.message)
+            })
             .collect();
         if !summary::was_read(&doc) || !errors.is_empty() {
-            failures.push(format!("{name}: kind {:?}, complete {}, errors {errors:?}", doc.kind, doc.complete));
+            failures
+                .push(format!("{name}: kind {:?}, complete {}, errors {errors:?}", doc.kind, doc.complete));
             continue;
         }
         let cda = doc.cda.as_ref().unwrap();

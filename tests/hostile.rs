@@ -25,13 +25,15 @@ fn a_truncated_document_keeps_its_header() {
     let cda = doc.cda.as_ref().expect("the header is still read");
     assert_eq!(cda.header.title.as_ref().map(|t| t.text.as_str()), Some("Compte rendu"));
     assert_eq!(cda.header.patients[0].names[0].birth_name(), Some("PAT-TROIS"));
-    let unclosed = doc.findings.iter().find(|f| f.code == "xml.unclosed").expect("unclosed elements reported");
+    let unclosed =
+        doc.findings.iter().find(|f| f.code == "xml.unclosed").expect("unclosed elements reported");
     assert!(unclosed.position.is_some());
 }
 
 #[test]
 fn malformed_xml_is_located_and_what_came_before_is_kept() {
-    let text = format!("{HEADER}  <author><time value=\"2021\"/>\n  <assignedAuthor <oops/>\n</ClinicalDocument>");
+    let text =
+        format!("{HEADER}  <author><time value=\"2021\"/>\n  <assignedAuthor <oops/>\n</ClinicalDocument>");
     let doc = read(text.as_bytes());
     let f = doc.findings.iter().find(|f| f.severity == Severity::Error).expect("a malformed-XML finding");
     assert!(f.code.starts_with("xml."), "{f:?}");
@@ -107,8 +109,10 @@ fn deep_nesting_inside_a_narrative_is_bounded() {
 
 #[test]
 fn invalid_utf8_is_reported_with_its_position() {
-    let text = format!("{HEADER}<component><nonXMLBody><text>caf\u{1}</text></nonXMLBody></component></ClinicalDocument>")
-        .replace("Compte rendu", "Compte r\u{FFFF}ndu");
+    let text = format!(
+        "{HEADER}<component><nonXMLBody><text>caf\u{1}</text></nonXMLBody></component></ClinicalDocument>"
+    )
+    .replace("Compte rendu", "Compte r\u{FFFF}ndu");
     let mut bytes = text.into_bytes();
     let at = bytes.windows(3).position(|w| w == "\u{FFFF}".as_bytes()).unwrap();
     bytes.splice(at..at + 3, [0xC3, 0x28]); // an invalid two-byte sequence

@@ -42,7 +42,11 @@ fn every_corpus_report_matches_the_schema() {
         let document = vigie::read_path(&path, &vigie::xml::Limits::default());
         let name = path.display().to_string();
         let report = serde_json::to_value(vigie::summary::Report::new(&document, &name)).expect("serialises");
-        let errors: Vec<String> = validator.iter_errors(&report).take(3).map(|e| format!("at {} (schema {})", e.instance_path(), e.schema_path())).collect();
+        let errors: Vec<String> = validator
+            .iter_errors(&report)
+            .take(3)
+            .map(|e| format!("at {} (schema {})", e.instance_path(), e.schema_path()))
+            .collect();
         assert!(errors.is_empty(), "{name}: {errors:?}");
         checked += 1;
     }

@@ -1,8 +1,8 @@
 //! Body builder: nonXMLBody, or structuredBody → sections, narrative, entries, attachments.
 
 use crate::model::body::{
-    Attachment, AttachmentKind, Body, Entry, Narrative, NarrativeNode, NonXmlBody, Participation, Relationship,
-    Section, Statement, Value,
+    Attachment, AttachmentKind, Body, Entry, Narrative, NarrativeNode, NonXmlBody, Participation,
+    Relationship, Section, Statement, Value,
 };
 use crate::xml::{NodeId, Ns, Span};
 
@@ -13,7 +13,8 @@ use super::Ctx;
 pub const PDF_COPY_TEMPLATE: &str = "1.2.250.1.213.1.1.2.243";
 
 /// Children of a clinical statement that link to another statement.
-const RELATIONSHIPS: &[&str] = &["entryRelationship", "component", "referenceRange", "precondition", "reference"];
+const RELATIONSHIPS: &[&str] =
+    &["entryRelationship", "component", "referenceRange", "precondition", "reference"];
 /// Children of a clinical statement that name a participating entity.
 const PARTICIPATIONS: &[&str] = &[
     "consumable",
@@ -118,7 +119,8 @@ impl Ctx<'_> {
             code: self.child_code(node, "code"),
             text_reference: text_node.and_then(|n| t.child(n, "reference")).and_then(|r| attr(t, r, "value")),
             text: text_node.and_then(|n| {
-                let own: String = t.children(n).filter(|&c| t.is_text(c)).map(|c| t.text(c).into_owned()).collect();
+                let own: String =
+                    t.children(n).filter(|&c| t.is_text(c)).map(|c| t.text(c).into_owned()).collect();
                 Some(super::common::normalize_space(&own)).filter(|s| !s.is_empty())
             }),
             status: t.child(node, "statusCode").and_then(|n| attr(t, n, "code")),
@@ -134,7 +136,8 @@ impl Ctx<'_> {
             let name = t.local_name(child);
             match name {
                 "value" if s.kind == "observationMedia" => {
-                    let kind = if in_pdf_copy { AttachmentKind::PdfCopy } else { AttachmentKind::ObservationMedia };
+                    let kind =
+                        if in_pdf_copy { AttachmentKind::PdfCopy } else { AttachmentKind::ObservationMedia };
                     let index = self.attachment(child, kind, path);
                     if let (Some(id), Some(a)) = (&s.xml_id, self.attachments.get_mut(index)) {
                         a.xml_id = Some(id.clone());
@@ -164,7 +167,9 @@ impl Ctx<'_> {
                             via: name.to_string(),
                             type_code: attr(t, child, "typeCode"),
                             inversion: attr(t, child, "inversionInd").map(|v| v == "true"),
-                            sequence_number: t.child(child, "sequenceNumber").and_then(|n| attr(t, n, "value")),
+                            sequence_number: t
+                                .child(child, "sequenceNumber")
+                                .and_then(|n| attr(t, n, "value")),
                             statement,
                         });
                     }
@@ -282,11 +287,8 @@ impl Ctx<'_> {
         };
         let encoded_size = content.len();
         let representation = attr(t, node, "representation");
-        let estimated_size = if representation.as_deref() == Some("B64") {
-            encoded_size / 4 * 3
-        } else {
-            encoded_size
-        };
+        let estimated_size =
+            if representation.as_deref() == Some("B64") { encoded_size / 4 * 3 } else { encoded_size };
         self.attachments.push(Attachment {
             kind,
             media_type: attr(t, node, "mediaType"),

@@ -213,9 +213,19 @@ pub(crate) fn address(tree: &Tree, node: NodeId) -> Address {
     for child in tree.elements(node) {
         let Some(value) = text(tree, child) else { continue };
         match tree.local_name(child) {
-            "streetAddressLine" | "additionalLocator" | "postBox" | "deliveryAddressLine" => a.lines.push(value),
-            "houseNumber" | "houseNumberNumeric" | "buildingNumberSuffix" | "streetNameType" | "streetName"
-            | "streetNameBase" | "unitID" | "unitType" | "careOf" | "delimiter" => street.push(value),
+            "streetAddressLine" | "additionalLocator" | "postBox" | "deliveryAddressLine" => {
+                a.lines.push(value)
+            }
+            "houseNumber"
+            | "houseNumberNumeric"
+            | "buildingNumberSuffix"
+            | "streetNameType"
+            | "streetName"
+            | "streetNameBase"
+            | "unitID"
+            | "unitType"
+            | "careOf"
+            | "delimiter" => street.push(value),
             "postalCode" => a.postal_code = Some(value),
             "city" => a.city = Some(value),
             "county" => a.county = Some(value),
@@ -261,6 +271,7 @@ pub(crate) fn telecom(tree: &Tree, node: NodeId) -> Option<Telecom> {
         "http" | "https" => TelecomKind::Url,
         _ => TelecomKind::Other,
     };
-    let value = if kind == TelecomKind::Other || kind == TelecomKind::Url { raw.clone() } else { rest.to_string() };
+    let value =
+        if kind == TelecomKind::Other || kind == TelecomKind::Url { raw.clone() } else { rest.to_string() };
     Some(Telecom { kind, value, use_code: attr(tree, node, "use"), null, span: tree.head_span(node) })
 }

@@ -15,8 +15,14 @@ use super::common::{address, attr, located_text, text};
 use super::Ctx;
 
 /// Elements that carry a person's name inside a role.
-const PERSON_ELEMENTS: &[&str] =
-    &["assignedPerson", "informationRecipient", "associatedPerson", "guardianPerson", "relatedPerson", "playingEntity"];
+const PERSON_ELEMENTS: &[&str] = &[
+    "assignedPerson",
+    "informationRecipient",
+    "associatedPerson",
+    "guardianPerson",
+    "relatedPerson",
+    "playingEntity",
+];
 /// Elements that carry an organization inside a role.
 const ORGANIZATION_ELEMENTS: &[&str] = &[
     "representedOrganization",
@@ -63,7 +69,8 @@ impl Ctx<'_> {
                 "legalAuthenticator" => h.legal_authenticator = Some(self.signer(child)),
                 "authenticator" => h.authenticators.push(self.signer(child)),
                 "informationRecipient" => {
-                    let actor = t.child(child, "intendedRecipient").map(|r| self.actor(r)).unwrap_or_default();
+                    let actor =
+                        t.child(child, "intendedRecipient").map(|r| self.actor(r)).unwrap_or_default();
                     h.information_recipients.push(Recipient {
                         type_code: attr(t, child, "typeCode").unwrap_or_else(|| "PRCP".into()),
                         actor,
@@ -78,7 +85,9 @@ impl Ctx<'_> {
                     }
                 }
                 "relatedDocument" => h.related_documents.push(self.related_document(child)),
-                "componentOf" => h.encounter = t.child(child, "encompassingEncounter").map(|e| self.encounter(e)),
+                "componentOf" => {
+                    h.encounter = t.child(child, "encompassingEncounter").map(|e| self.encounter(e))
+                }
                 "inFulfillmentOf" => {
                     if let Some(order) = t.child(child, "order") {
                         h.in_fulfillment_of.extend(self.identifiers(order, "id"));
@@ -96,11 +105,7 @@ impl Ctx<'_> {
         for id_node in t.children_named(role, Ns::HL7, "id") {
             let id = self.identifier(id_node);
             let kind = patient_id_kind(id.root.as_deref().unwrap_or(""));
-            let nir_check = if kind.has_nir_key() {
-                id.extension.as_deref().map(check_nir)
-            } else {
-                None
-            };
+            let nir_check = if kind.has_nir_key() { id.extension.as_deref().map(check_nir) } else { None };
             p.ids.push(PatientId { id, kind, nir_check });
         }
         p.addresses = self.addresses(role);
@@ -187,7 +192,10 @@ impl Ctx<'_> {
             self.findings.push(Finding::warning(
                 "ins.traits",
                 span,
-                format!("the patient has an INS but these identity traits are missing: {}", missing.join(", ")),
+                format!(
+                    "the patient has an INS but these identity traits are missing: {}",
+                    missing.join(", ")
+                ),
             ));
         }
         Some(InsStatus { kind: ins.kind, value, key_ok, missing_traits: missing })
@@ -256,7 +264,9 @@ impl Ctx<'_> {
             type_code: attr(t, node, "typeCode").unwrap_or_default(),
             parent_id: parent.and_then(|p| t.child(p, "id")).map(|n| self.identifier(n)),
             parent_set_id: parent.and_then(|p| t.child(p, "setId")).map(|n| self.identifier(n)),
-            parent_version_number: parent.and_then(|p| t.child(p, "versionNumber")).and_then(|n| attr(t, n, "value")),
+            parent_version_number: parent
+                .and_then(|p| t.child(p, "versionNumber"))
+                .and_then(|n| attr(t, n, "value")),
             span: t.span(node),
         }
     }

@@ -47,7 +47,9 @@ pub fn decode(tree: &Tree, attachment: &Attachment, max_bytes: usize) -> Result<
 /// Inflates raw deflate (RFC 1951) or, as some producers write, zlib-wrapped data, stopping
 /// at `max_bytes` so a deflate bomb cannot exhaust memory.
 fn inflate(bytes: &[u8], attachment: &Attachment, max_bytes: usize) -> Result<Vec<u8>, Finding> {
-    let zlib = bytes.len() >= 2 && bytes[0] & 0x0F == 8 && (u16::from(bytes[0]) << 8 | u16::from(bytes[1])) % 31 == 0;
+    let zlib = bytes.len() >= 2
+        && bytes[0] & 0x0F == 8
+        && (u16::from(bytes[0]) << 8 | u16::from(bytes[1])) % 31 == 0;
     let mut out = Vec::new();
     let limit = max_bytes as u64 + 1;
     let result = if zlib {

@@ -56,4 +56,3 @@ pub enum Command {
         dir: PathBuf,
     },
 }
-

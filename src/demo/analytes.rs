@@ -167,14 +167,7 @@ analyte!(
 
 pub(crate) const BIOCHEMISTRY: Coded<'static> = Coded::loinc("18719-5", "Biochimie");
 pub(crate) const HEMATOLOGY: Coded<'static> = Coded::loinc("18723-7", "Hématologie");
-pub(crate) const HEMOGRAM: Coded<'static> =
-    Coded::loinc("58410-2", "Hémogramme complet sur automate");
+pub(crate) const HEMOGRAM: Coded<'static> = Coded::loinc("58410-2", "Hémogramme complet sur automate");
 /// The six results of a blood count, in report order.
-pub(crate) const HEMOGRAM_ANALYTES: [&Analyte; 6] = [
-    &LEUKOCYTES,
-    &ERYTHROCYTES,
-    &HEMOGLOBIN,
-    &HEMATOCRIT,
-    &MCV,
-    &PLATELETS,
-];
+pub(crate) const HEMOGRAM_ANALYTES: [&Analyte; 6] =
+    [&LEUKOCYTES, &ERYTHROCYTES, &HEMOGLOBIN, &HEMATOCRIT, &MCV, &PLATELETS];

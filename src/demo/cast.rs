@@ -13,18 +13,12 @@ use super::rng::SplitMix64;
 /// Specialties (JDV J01, code system `1.2.250.1.213.1.1.4.5`) used by the demo.
 pub(crate) mod specialty {
     pub(crate) const BIOLOGY: (&str, &str) = ("G15_10/SM03", "Médecin - Biologie médicale (SM)");
-    pub(crate) const CARDIOLOGY: (&str, &str) = (
-        "G15_10/SM04",
-        "Médecin - Cardiologie et maladies vasculaires (SM)",
-    );
-    pub(crate) const ENDOCRINOLOGY: (&str, &str) = (
-        "G15_10/SM16",
-        "Médecin - Endocrinologie et métabolisme (SM)",
-    );
-    pub(crate) const GENERAL_PRACTICE: (&str, &str) = (
-        "G15_10/SM26",
-        "Médecin - Qualifié en Médecine Générale (SM)",
-    );
+    pub(crate) const CARDIOLOGY: (&str, &str) =
+        ("G15_10/SM04", "Médecin - Cardiologie et maladies vasculaires (SM)");
+    pub(crate) const ENDOCRINOLOGY: (&str, &str) =
+        ("G15_10/SM16", "Médecin - Endocrinologie et métabolisme (SM)");
+    pub(crate) const GENERAL_PRACTICE: (&str, &str) =
+        ("G15_10/SM26", "Médecin - Qualifié en Médecine Générale (SM)");
     pub(crate) const RADIOLOGY: (&str, &str) = ("G15_10/SM44", "Médecin - Radio-diagnostic (SM)");
 }
 
@@ -246,27 +240,9 @@ pub(crate) fn demo_cast() -> Cast {
             Address::new("5", "Cours Julien", "13006", "MARSEILLE"),
             ("tel:0465710104", "tel:0639980104"),
         ),
-        biologist: pro(
-            "1009990001",
-            Sex::Female,
-            ("Agathe", "VERDIER"),
-            BIOLOGY,
-            &lab,
-        ),
-        gp_lyon: pro(
-            "1009990002",
-            Sex::Male,
-            ("Étienne", "FAURE"),
-            GENERAL_PRACTICE,
-            &practice_lyon,
-        ),
-        endocrinologist: pro(
-            "1009990003",
-            Sex::Female,
-            ("Isabelle", "ROCHE"),
-            ENDOCRINOLOGY,
-            &endocrinology,
-        ),
+        biologist: pro("1009990001", Sex::Female, ("Agathe", "VERDIER"), BIOLOGY, &lab),
+        gp_lyon: pro("1009990002", Sex::Male, ("Étienne", "FAURE"), GENERAL_PRACTICE, &practice_lyon),
+        endocrinologist: pro("1009990003", Sex::Female, ("Isabelle", "ROCHE"), ENDOCRINOLOGY, &endocrinology),
         gp_rennes: pro(
             "1009990004",
             Sex::Female,
@@ -274,27 +250,9 @@ pub(crate) fn demo_cast() -> Cast {
             GENERAL_PRACTICE,
             &practice_rennes,
         ),
-        radiologist: pro(
-            "1009990005",
-            Sex::Male,
-            ("Marc", "VANDAMME"),
-            RADIOLOGY,
-            &imaging,
-        ),
-        gp_lille: pro(
-            "1009990006",
-            Sex::Male,
-            ("Karim", "BENALI"),
-            GENERAL_PRACTICE,
-            &practice_lille,
-        ),
-        cardiologist: pro(
-            "1009990007",
-            Sex::Female,
-            ("Sophie", "MARCHETTI"),
-            CARDIOLOGY,
-            &clinic,
-        ),
+        radiologist: pro("1009990005", Sex::Male, ("Marc", "VANDAMME"), RADIOLOGY, &imaging),
+        gp_lille: pro("1009990006", Sex::Male, ("Karim", "BENALI"), GENERAL_PRACTICE, &practice_lille),
+        cardiologist: pro("1009990007", Sex::Female, ("Sophie", "MARCHETTI"), CARDIOLOGY, &clinic),
         gp_marseille: pro(
             "1009990008",
             Sex::Male,
@@ -407,24 +365,12 @@ const STREETS: &[&str] = &[
 
 /// A random fictitious patient for large generated sets.
 pub(crate) fn random_patient(rng: &mut SplitMix64, index: usize) -> Patient {
-    let sex = if rng.chance(0.5) {
-        Sex::Female
-    } else {
-        Sex::Male
-    };
-    let (given, usual) = *rng.pick(if sex == Sex::Female {
-        GIVEN_FEMALE
-    } else {
-        GIVEN_MALE
-    });
+    let sex = if rng.chance(0.5) { Sex::Female } else { Sex::Male };
+    let (given, usual) = *rng.pick(if sex == Sex::Female { GIVEN_FEMALE } else { GIVEN_MALE });
     let family = *rng.pick(FAMILY_NAMES);
     let married = sex == Sex::Female && rng.chance(0.3);
     let used = married.then(|| *rng.pick(FAMILY_NAMES));
-    let birth = date(
-        1930 + rng.below(90) as i32,
-        1 + rng.below(12) as u32,
-        1 + rng.below(28) as u32,
-    );
+    let birth = date(1930 + rng.below(90) as i32, 1 + rng.below(12) as u32, 1 + rng.below(28) as u32);
     let (cog, city, _) = *rng.pick(PLACES);
     let (_, home_city, postal) = *rng.pick(PLACES);
     let street = *rng.pick(STREETS);
@@ -438,10 +384,7 @@ pub(crate) fn random_patient(rng: &mut SplitMix64, index: usize) -> Patient {
         (cog, city),
         1 + rng.below(998) as u16,
         Address::new(&house, street, postal, home_city),
-        (
-            &format!("tel:019900{:04}", rng.below(10_000)),
-            &format!("tel:063998{:04}", rng.below(10_000)),
-        ),
+        (&format!("tel:019900{:04}", rng.below(10_000)), &format!("tel:063998{:04}", rng.below(10_000))),
     );
     p.ipp = format!("GEN{index:07}");
     p
@@ -453,16 +396,8 @@ pub(crate) fn random_professional(
     specialty: (&'static str, &'static str),
     organization: &Organization,
 ) -> Professional {
-    let sex = if rng.chance(0.5) {
-        Sex::Female
-    } else {
-        Sex::Male
-    };
-    let (_, given) = *rng.pick(if sex == Sex::Female {
-        GIVEN_FEMALE
-    } else {
-        GIVEN_MALE
-    });
+    let sex = if rng.chance(0.5) { Sex::Female } else { Sex::Male };
+    let (_, given) = *rng.pick(if sex == Sex::Female { GIVEN_FEMALE } else { GIVEN_MALE });
     let family = *rng.pick(FAMILY_NAMES);
     let rpps = format!("10099{:05}", rng.below(100_000));
     pro(&rpps, sex, (given, family), specialty, organization)
@@ -521,10 +456,7 @@ mod tests {
             let nir = p.nir();
             assert_eq!(nir.len(), 15, "{nir}");
             let (body, key) = nir.split_at(13);
-            assert_eq!(
-                nir_key(body).map(|k| format!("{k:02}")).as_deref(),
-                Some(key)
-            );
+            assert_eq!(nir_key(body).map(|k| format!("{k:02}")).as_deref(), Some(key));
             // Sex, birth year and month are encoded in the first digits.
             assert_eq!(&body[..1], if p.sex == Sex::Female { "2" } else { "1" });
             assert_eq!(&body[1..3], &format!("{:02}", p.birth_date.year() % 100));

@@ -42,9 +42,7 @@ impl World {
     /// A world sized for `count` documents (about six per patient).
     pub(crate) fn new(seed: u64, count: usize) -> Self {
         let mut rng = SplitMix64::new(seed ^ 0x5EED_0FC0_4205);
-        let patients = (0..(count / 6).max(4))
-            .map(|i| random_patient(&mut rng, i))
-            .collect();
+        let patients = (0..(count / 6).max(4)).map(|i| random_patient(&mut rng, i)).collect();
         let mut staff = |n: usize, kind: &str, fac, setting, spec| -> Vec<Professional> {
             (0..n)
                 .map(|_| {
@@ -53,27 +51,11 @@ impl World {
                 })
                 .collect()
         };
-        let biologists = staff(
-            3,
-            "Laboratoire",
-            facility::LABORATORY,
-            AMBULATORY,
-            specialty::BIOLOGY,
-        );
-        let radiologists = staff(
-            2,
-            "Centre d'imagerie",
-            facility::GROUP_PRACTICE,
-            AMBULATORY,
-            specialty::RADIOLOGY,
-        );
-        let general_practitioners = staff(
-            6,
-            "Cabinet médical",
-            facility::SOLO_PRACTICE,
-            AMBULATORY,
-            specialty::GENERAL_PRACTICE,
-        );
+        let biologists = staff(3, "Laboratoire", facility::LABORATORY, AMBULATORY, specialty::BIOLOGY);
+        let radiologists =
+            staff(2, "Centre d'imagerie", facility::GROUP_PRACTICE, AMBULATORY, specialty::RADIOLOGY);
+        let general_practitioners =
+            staff(6, "Cabinet médical", facility::SOLO_PRACTICE, AMBULATORY, specialty::GENERAL_PRACTICE);
         let mut specialists = staff(
             2,
             "Centre hospitalier",
@@ -88,14 +70,7 @@ impl World {
             HOSPITAL_SETTING,
             specialty::ENDOCRINOLOGY,
         ));
-        Self {
-            seed,
-            patients,
-            biologists,
-            radiologists,
-            general_practitioners,
-            specialists,
-        }
+        Self { seed, patients, biologists, radiologists, general_practitioners, specialists }
     }
 
     /// The first draw of item `i` decides whether it is an original, a replacement or a copy.
@@ -117,10 +92,7 @@ impl World {
             }
             if draw < REPLACEMENT_RATE + DUPLICATE_RATE {
                 let doc = self.render(i - 1, 1);
-                return (
-                    format!("{i:05}-copie-{}", doc.file_name),
-                    doc.xml.into_bytes(),
-                );
+                return (format!("{i:05}-copie-{}", doc.file_name), doc.xml.into_bytes());
             }
         }
         let doc = self.render(i, 1);
@@ -135,23 +107,14 @@ impl World {
         let gp = rng.pick(&self.general_practitioners);
         let day = NaiveDate::from_ymd_opt(2019, 1, 1).unwrap_or_default()
             + Duration::days(rng.below(6 * 365 + 180) as i64);
-        let when = day
-            .and_hms_opt(7 + rng.below(11) as u32, rng.below(60) as u32, 0)
-            .unwrap_or_default();
-        let id = DocId {
-            set: format!("GEN-{}-{index:06}", day.format("%Y%m%d")),
-            version,
-        };
+        let when = day.and_hms_opt(7 + rng.below(11) as u32, rng.below(60) as u32, 0).unwrap_or_default();
+        let id = DocId { set: format!("GEN-{}-{index:06}", day.format("%Y%m%d")), version };
         let date = day.format("%Y-%m-%d");
         let choice = rng.unit();
         if choice < 0.45 {
             let author = rng.pick(&self.biologists);
-            let parties = Parties {
-                patient,
-                author,
-                referrer: gp,
-                referrer_role: ParticipantRole::Prescriber,
-            };
+            let parties =
+                Parties { patient, author, referrer: gp, referrer_role: ParticipantRole::Prescriber };
             let chapters = random_lab_chapters(&mut rng, patient, day);
             let codes: Vec<_> = chapters.iter().map(|c| c.code).collect();
             let validated = when + Duration::hours(6) + Duration::days(i64::from(version - 1));
@@ -160,12 +123,8 @@ impl World {
             reports::lab_document(name, header, when, chapters)
         } else if choice < 0.65 {
             let author = rng.pick(&self.radiologists);
-            let parties = Parties {
-                patient,
-                author,
-                referrer: gp,
-                referrer_role: ParticipantRole::Prescriber,
-            };
+            let parties =
+                Parties { patient, author, referrer: gp, referrer_role: ParticipantRole::Prescriber };
             let name = format!("cr-imagerie-{date}-{}{}.xml", patient.slug, suffix(version));
             if rng.chance(0.6) {
                 reports::imaging_document(
@@ -243,17 +202,9 @@ impl World {
                 referrer_role: ParticipantRole::PrimaryCarePhysician,
             };
             let (letter, kind, end) = if rng.chance(0.5) {
-                (
-                    Letter::Discharge,
-                    "lettre-liaison",
-                    when + Duration::days(1 + rng.below(8) as i64),
-                )
+                (Letter::Discharge, "lettre-liaison", when + Duration::days(1 + rng.below(8) as i64))
             } else {
-                (
-                    Letter::Consultation,
-                    "consultation",
-                    when + Duration::minutes(30),
-                )
+                (Letter::Consultation, "consultation", when + Duration::minutes(30))
             };
             let as_pdf = rng.chance(0.8);
             let lines = random_letter(&mut rng, letter, patient, author, when);
@@ -267,16 +218,7 @@ impl World {
                 Letter::Discharge => "Lettre de liaison à la sortie",
                 Letter::Consultation => "Compte rendu de consultation",
             };
-            reports::letter_document(
-                name,
-                parties,
-                id,
-                letter,
-                title.into(),
-                (when, end),
-                &lines,
-                as_pdf,
-            )
+            reports::letter_document(name, parties, id, letter, title.into(), (when, end), &lines, as_pdf)
         }
     }
 }
@@ -340,87 +282,32 @@ type TreatmentSpec = (&'static str, &'static str, &'static str, u32);
 /// product, posology, hours between intakes).
 const PROBLEMS: [(ProblemSpec, TreatmentSpec); 7] = [
     (
-        (
-            "I10",
-            "Hypertension essentielle (primitive)",
-            "Hypertension artérielle",
-        ),
-        (
-            "C09AA05",
-            "RAMIPRIL 5 mg, comprimé",
-            "1 comprimé le matin",
-            24,
-        ),
+        ("I10", "Hypertension essentielle (primitive)", "Hypertension artérielle"),
+        ("C09AA05", "RAMIPRIL 5 mg, comprimé", "1 comprimé le matin", 24),
     ),
     (
-        (
-            "E11.9",
-            "Diabète sucré de type 2, sans complication",
-            "Diabète de type 2",
-        ),
-        (
-            "A10BA02",
-            "METFORMINE 1000 mg, comprimé pelliculé",
-            "1 comprimé matin et soir",
-            12,
-        ),
+        ("E11.9", "Diabète sucré de type 2, sans complication", "Diabète de type 2"),
+        ("A10BA02", "METFORMINE 1000 mg, comprimé pelliculé", "1 comprimé matin et soir", 12),
     ),
     (
-        (
-            "E78.0",
-            "Hypercholestérolémie essentielle",
-            "Hypercholestérolémie",
-        ),
-        (
-            "C10AA05",
-            "ATORVASTATINE 20 mg, comprimé pelliculé",
-            "1 comprimé le soir",
-            24,
-        ),
+        ("E78.0", "Hypercholestérolémie essentielle", "Hypercholestérolémie"),
+        ("C10AA05", "ATORVASTATINE 20 mg, comprimé pelliculé", "1 comprimé le soir", 24),
     ),
     (
         ("E03.9", "Hypothyroïdie, sans précision", "Hypothyroïdie"),
-        (
-            "H03AA01",
-            "LÉVOTHYROXINE SODIQUE 75 µg, comprimé",
-            "1 comprimé le matin à jeun",
-            24,
-        ),
+        ("H03AA01", "LÉVOTHYROXINE SODIQUE 75 µg, comprimé", "1 comprimé le matin à jeun", 24),
     ),
     (
         ("M17.9", "Gonarthrose, sans précision", "Gonarthrose"),
-        (
-            "N02BE01",
-            "PARACÉTAMOL 1 g, comprimé",
-            "1 comprimé jusqu'à 3 fois par jour",
-            8,
-        ),
+        ("N02BE01", "PARACÉTAMOL 1 g, comprimé", "1 comprimé jusqu'à 3 fois par jour", 8),
     ),
     (
-        (
-            "F32.9",
-            "Épisode dépressif, sans précision",
-            "Épisode dépressif",
-        ),
-        (
-            "N06AB06",
-            "SERTRALINE 50 mg, gélule",
-            "1 gélule le matin",
-            24,
-        ),
+        ("F32.9", "Épisode dépressif, sans précision", "Épisode dépressif"),
+        ("N06AB06", "SERTRALINE 50 mg, gélule", "1 gélule le matin", 24),
     ),
     (
-        (
-            "K21.9",
-            "Reflux gastro-œsophagien sans œsophagite",
-            "Reflux gastro-œsophagien",
-        ),
-        (
-            "A02BC05",
-            "ÉSOMÉPRAZOLE 20 mg, gélule gastro-résistante",
-            "1 gélule le matin",
-            24,
-        ),
+        ("K21.9", "Reflux gastro-œsophagien sans œsophagite", "Reflux gastro-œsophagien"),
+        ("A02BC05", "ÉSOMÉPRAZOLE 20 mg, gélule gastro-résistante", "1 gélule le matin", 24),
     ),
 ];
 
@@ -433,13 +320,7 @@ fn random_problems(rng: &mut SplitMix64, day: NaiveDate) -> (Vec<Problem>, Vec<T
         let ((cim10, cim10_display, label), (atc, product, posology, every_hours)) =
             PROBLEMS[(first + k * 3) % PROBLEMS.len()];
         let start = day - Duration::days(30 + rng.below(15 * 365) as i64);
-        problems.push(Problem {
-            cim10,
-            cim10_display,
-            label,
-            start,
-            end: None,
-        });
+        problems.push(Problem { cim10, cim10_display, label, start, end: None });
         treatments.push(Treatment {
             atc,
             product,
@@ -501,9 +382,8 @@ fn random_letter(
 pub(crate) fn large_lab_report(target_bytes: usize) -> String {
     let cast = super::cast::demo_cast();
     let mut rng = SplitMix64::new(target_bytes as u64);
-    let collected = NaiveDate::from_ymd_opt(2024, 6, 4)
-        .and_then(|d| d.and_hms_opt(8, 0, 0))
-        .unwrap_or_default();
+    let collected =
+        NaiveDate::from_ymd_opt(2024, 6, 4).and_then(|d| d.and_hms_opt(8, 0, 0)).unwrap_or_default();
     let parties = Parties {
         patient: &cast.dupont,
         author: &cast.biologist,
@@ -517,8 +397,7 @@ pub(crate) fn large_lab_report(target_bytes: usize) -> String {
         collected + Duration::hours(8),
         &[analytes::BIOCHEMISTRY, analytes::HEMATOLOGY],
     );
-    header.title =
-        "Compte rendu d'examens de biologie médicale (document volumineux de test)".into();
+    header.title = "Compte rendu d'examens de biologie médicale (document volumineux de test)".into();
 
     let mut x = XmlWriter::with_capacity(target_bytes + 64 * 1024);
     header::write_header(&mut x, &header);
@@ -531,13 +410,7 @@ pub(crate) fn large_lab_report(target_bytes: usize) -> String {
         n += 1;
         let before = x.len();
         let chapter = random_chapter(&mut rng, &cast.dupont, collected.date(), n);
-        lab::write_chapter(
-            &mut x,
-            &chapter,
-            collected,
-            &cast.biologist,
-            &format!("c{n}"),
-        );
+        lab::write_chapter(&mut x, &chapter, collected, &cast.biologist, &format!("c{n}"));
         last_chunk = last_chunk.max(x.len() - before);
         if x.len() + closing + last_chunk / 2 >= target_bytes {
             break;
@@ -551,11 +424,7 @@ fn random_chapter(rng: &mut SplitMix64, patient: &Patient, day: NaiveDate, n: us
     let mut chapters = random_lab_chapters(rng, patient, day);
     let pick = rng.below(chapters.len().max(1) as u64) as usize;
     let mut chapter = if chapters.is_empty() {
-        Chapter {
-            code: analytes::BIOCHEMISTRY,
-            title: "BIOCHIMIE".into(),
-            panels: Vec::new(),
-        }
+        Chapter { code: analytes::BIOCHEMISTRY, title: "BIOCHIMIE".into(), panels: Vec::new() }
     } else {
         chapters.swap_remove(pick)
     };

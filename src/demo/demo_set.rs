@@ -18,9 +18,7 @@ use super::vsm::{Allergy, Problem, Summary, Treatment};
 use super::xdm::{self, Submission};
 
 fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> NaiveDateTime {
-    NaiveDate::from_ymd_opt(y, m, d)
-        .and_then(|date| date.and_hms_opt(h, min, 0))
-        .unwrap_or_default()
+    NaiveDate::from_ymd_opt(y, m, d).and_then(|date| date.and_hms_opt(h, min, 0)).unwrap_or_default()
 }
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -180,25 +178,12 @@ fn lab_series(cast: &Cast) -> Vec<GeneratedDocument> {
                     }
                 }
             }
-            let header = reports::lab_header(
-                parties,
-                DocId::first(set.clone()),
-                collected,
-                validated,
-                &codes,
-            );
-            docs.push(reports::lab_document(
-                format!("{name}.xml"),
-                header,
-                collected,
-                wrong,
-            ));
+            let header =
+                reports::lab_header(parties, DocId::first(set.clone()), collected, validated, &codes);
+            docs.push(reports::lab_document(format!("{name}.xml"), header, collected, wrong));
 
             let mut corrected = chapters;
-            let hb = values
-                .iter()
-                .find(|(a, _)| *a == &analytes::HEMOGLOBIN)
-                .map_or(0.0, |(_, v)| *v);
+            let hb = values.iter().find(|(a, _)| *a == &analytes::HEMOGLOBIN).map_or(0.0, |(_, v)| *v);
             for panel in corrected.iter_mut().flat_map(|c| c.panels.iter_mut()) {
                 if panel.battery {
                     panel.comment = Some(format!(
@@ -213,21 +198,10 @@ fn lab_series(cast: &Cast) -> Vec<GeneratedDocument> {
             let reissued = at(2024, 3, 13, 9, 40);
             let id = DocId { set, version: 2 };
             let header = reports::lab_header(parties, id, collected, reissued, &codes);
-            docs.push(reports::lab_document(
-                format!("{name}-v2.xml"),
-                header,
-                collected,
-                corrected,
-            ));
+            docs.push(reports::lab_document(format!("{name}-v2.xml"), header, collected, corrected));
         } else {
-            let header =
-                reports::lab_header(parties, DocId::first(set), collected, validated, &codes);
-            docs.push(reports::lab_document(
-                format!("{name}.xml"),
-                header,
-                collected,
-                chapters,
-            ));
+            let header = reports::lab_header(parties, DocId::first(set), collected, validated, &codes);
+            docs.push(reports::lab_document(format!("{name}.xml"), header, collected, chapters));
         }
         for (analyte, value) in values {
             history.insert(analyte.loinc, (date, value));
@@ -250,8 +224,7 @@ fn consultation(cast: &Cast) -> GeneratedDocument {
             .unwrap_or_default()
     };
     let start = at(2024, 9, 24, 14, 30);
-    let lines =
-        vec![
+    let lines = vec![
         Line::Heading("Consultation de diabétologie du 24/09/2024".into()),
         Line::Blank,
         Line::Text(format!(
@@ -303,13 +276,8 @@ fn consultation(cast: &Cast) -> GeneratedDocument {
 }
 
 fn summary(cast: &Cast) -> GeneratedDocument {
-    let problem = |cim10, cim10_display, label, start, end| Problem {
-        cim10,
-        cim10_display,
-        label,
-        start,
-        end,
-    };
+    let problem =
+        |cim10, cim10_display, label, start, end| Problem { cim10, cim10_display, label, start, end };
     let active = vec![
         problem(
             "I10",
@@ -325,13 +293,7 @@ fn summary(cast: &Cast) -> GeneratedDocument {
             day(2014, 6, 2),
             None,
         ),
-        problem(
-            "E78.0",
-            "Hypercholestérolémie essentielle",
-            "Hypercholestérolémie",
-            day(2016, 9, 20),
-            None,
-        ),
+        problem("E78.0", "Hypercholestérolémie essentielle", "Hypercholestérolémie", day(2016, 9, 20), None),
         problem(
             "I48.0",
             "Fibrillation auriculaire paroxystique",
@@ -366,15 +328,7 @@ fn summary(cast: &Cast) -> GeneratedDocument {
         reason: Some(reason),
     };
     let treatments = vec![
-        treatment(
-            "C09AA05",
-            "RAMIPRIL 5 mg, comprimé",
-            "1 comprimé le matin",
-            1,
-            24,
-            day(2009, 3, 15),
-            0,
-        ),
+        treatment("C09AA05", "RAMIPRIL 5 mg, comprimé", "1 comprimé le matin", 1, 24, day(2009, 3, 15), 0),
         treatment(
             "A10BA02",
             "METFORMINE 1000 mg, comprimé pelliculé",
@@ -472,10 +426,7 @@ fn discharge_letter(cast: &Cast) -> GeneratedDocument {
     let (admitted, discharged) = (at(2024, 7, 8, 9, 0), at(2024, 7, 12, 16, 30));
     let lines = vec![
         Line::Heading(clinic.name.clone()),
-        Line::Text(format!(
-            "{} — Service de cardiologie",
-            clinic.address.one_line()
-        )),
+        Line::Text(format!("{} — Service de cardiologie", clinic.address.one_line())),
         Line::Blank,
         Line::Heading("LETTRE DE LIAISON À LA SORTIE".into()),
         Line::Text(format!(
@@ -486,10 +437,7 @@ fn discharge_letter(cast: &Cast) -> GeneratedDocument {
         )),
         Line::Text(format!("INS (démonstration) : {}", p.nir())),
         Line::Text("Séjour du 08/07/2024 au 12/07/2024.".into()),
-        Line::Text(format!(
-            "Médecin traitant : {}.",
-            cast.gp_marseille.display_name()
-        )),
+        Line::Text(format!("Médecin traitant : {}.", cast.gp_marseille.display_name())),
         Line::Blank,
         Line::Text("Motif d'hospitalisation : douleur thoracique atypique à l'effort.".into()),
         Line::Text(
@@ -498,13 +446,9 @@ fn discharge_letter(cast: &Cast) -> GeneratedDocument {
                 .into(),
         ),
         Line::Text(
-            "Conclusion : douleur thoracique non coronarienne ; reflux gastro-œsophagien probable."
-                .into(),
+            "Conclusion : douleur thoracique non coronarienne ; reflux gastro-œsophagien probable.".into(),
         ),
-        Line::Text(
-            "Traitement de sortie : ésoméprazole 20 mg, 1 gélule le matin pendant 4 semaines."
-                .into(),
-        ),
+        Line::Text("Traitement de sortie : ésoméprazole 20 mg, 1 gélule le matin pendant 4 semaines.".into()),
         Line::Text("Suivi : consultation chez le médecin traitant dans un mois.".into()),
         Line::Blank,
         Line::Text(format!("{} — Cardiologie", doctor.display_name())),

@@ -22,11 +22,10 @@ pub(crate) const FORMAT_LAB: FormatCode = FormatCode {
     display: "CR d'examens biologiques",
     scheme: IHE_FORMAT_CODES,
 };
-pub(crate) const FORMAT_VSM: FormatCode = FormatCode {
-    code: "urn:asip:ci-sis:vsm:2012",
-    display: "Synthèse médicale",
-    scheme: CISIS_FORMAT_CODES,
-};
+pub(crate) const FORMAT_VSM: FormatCode =
+    FormatCode {
+        code: "urn:asip:ci-sis:vsm:2012", display: "Synthèse médicale", scheme: CISIS_FORMAT_CODES
+    };
 pub(crate) const FORMAT_IMAGING: FormatCode = FormatCode {
     code: "urn:ihe:rad:CDA:ImagingReportStructuredHeadings:2013",
     display: "Compte rendu d'imagerie médicale",
@@ -64,19 +63,11 @@ pub(crate) struct DocumentMeta {
 }
 
 impl DocumentMeta {
-    pub(crate) fn new(
-        h: &Header,
-        class_code: (&'static str, &'static str),
-        format_code: FormatCode,
-    ) -> Self {
+    pub(crate) fn new(h: &Header, class_code: (&'static str, &'static str), format_code: FormatCode) -> Self {
         Self {
             unique_id: h.unique_id(),
             title: h.title.clone(),
-            type_code: (
-                h.code.code.to_string(),
-                h.code.display.to_string(),
-                h.code.system.to_string(),
-            ),
+            type_code: (h.code.code.to_string(), h.code.display.to_string(), h.code.system.to_string()),
             class_code,
             format_code,
             created: h.effective,

@@ -6,9 +6,7 @@
 
 use chrono::NaiveDateTime;
 
-use super::patients::{
-    Address, Organization, Patient, Professional, FINESS_OID, INS_DEMO_OID, RPPS_OID,
-};
+use super::patients::{Address, Organization, Patient, Professional, FINESS_OID, INS_DEMO_OID, RPPS_OID};
 use super::time::{hl7_date, hl7_time};
 use super::xml::XmlWriter;
 
@@ -30,29 +28,15 @@ pub(crate) struct Coded<'a> {
 
 impl<'a> Coded<'a> {
     pub(crate) const fn loinc(code: &'a str, display: &'a str) -> Self {
-        Self {
-            code,
-            display,
-            system: LOINC,
-            system_name: Some("LOINC"),
-        }
+        Self { code, display, system: LOINC, system_name: Some("LOINC") }
     }
 
     pub(crate) const fn new(code: &'a str, display: &'a str, system: &'a str) -> Self {
-        Self {
-            code,
-            display,
-            system,
-            system_name: None,
-        }
+        Self { code, display, system, system_name: None }
     }
 
     fn attributes(&self) -> Vec<(&'static str, &'a str)> {
-        let mut attrs = vec![
-            ("code", self.code),
-            ("displayName", self.display),
-            ("codeSystem", self.system),
-        ];
+        let mut attrs = vec![("code", self.code), ("displayName", self.display), ("codeSystem", self.system)];
         if let Some(name) = self.system_name {
             attrs.push(("codeSystemName", name));
         }
@@ -158,13 +142,7 @@ pub(crate) fn write_header(x: &mut XmlWriter, h: &Header) {
     x.comment("Document de démonstration généré par Vigie — patient et données fictifs");
     x.open("ClinicalDocument", &root_attrs);
     x.empty("realmCode", &[("code", "FR")]);
-    x.empty(
-        "typeId",
-        &[
-            ("root", "2.16.840.1.113883.1.3"),
-            ("extension", "POCD_HD000040"),
-        ],
-    );
+    x.empty("typeId", &[("root", "2.16.840.1.113883.1.3"), ("extension", "POCD_HD000040")]);
     x.comment("Conformité HL7 France et CI-SIS");
     x.empty("templateId", &[("root", "2.16.840.1.113883.2.8.2.1")]);
     x.empty("templateId", &[("root", "1.2.250.1.213.1.1.1.1")]);
@@ -181,11 +159,7 @@ pub(crate) fn write_header(x: &mut XmlWriter, h: &Header) {
     x.empty("effectiveTime", &[("value", &hl7_time(h.effective))]);
     x.empty(
         "confidentialityCode",
-        &[
-            ("code", "N"),
-            ("displayName", "Normal"),
-            ("codeSystem", "2.16.840.1.113883.5.25"),
-        ],
+        &[("code", "N"), ("displayName", "Normal"), ("codeSystem", "2.16.840.1.113883.5.25")],
     );
     x.empty("languageCode", &[("code", "fr-FR")]);
     x.empty("setId", &[("root", &root), ("extension", &h.set_extension)]);
@@ -220,16 +194,7 @@ pub(crate) fn write_header(x: &mut XmlWriter, h: &Header) {
         x.comment("Cette version remplace la précédente version du même document");
         x.open("relatedDocument", &[("typeCode", "RPLC")]);
         x.open("parentDocument", &[]);
-        x.empty(
-            "id",
-            &[
-                ("root", &root),
-                (
-                    "extension",
-                    &version_extension(&h.set_extension, h.version - 1),
-                ),
-            ],
-        );
+        x.empty("id", &[("root", &root), ("extension", &version_extension(&h.set_extension, h.version - 1))]);
         x.empty("setId", &[("root", &root), ("extension", &h.set_extension)]);
         x.empty("versionNumber", &[("value", &(h.version - 1).to_string())]);
         x.close();
@@ -261,13 +226,7 @@ fn write_record_target(x: &mut XmlWriter, p: &Patient) {
     x.comment("INS-NIR de démonstration (1.2.250.1.213.1.4.11) : identité fictive");
     x.empty("id", &[("root", INS_DEMO_OID), ("extension", &p.nir())]);
     x.comment("IPP dans l'établissement");
-    x.empty(
-        "id",
-        &[
-            ("root", &format!("{}.100", super::patients::DEMO_OID)),
-            ("extension", &p.ipp),
-        ],
-    );
+    x.empty("id", &[("root", &format!("{}.100", super::patients::DEMO_OID)), ("extension", &p.ipp)]);
     write_addr(x, &p.address, true, true);
     x.empty("telecom", &[("value", &p.phone_home), ("use", "H")]);
     x.empty("telecom", &[("value", &p.phone_mobile), ("use", "MC")]);
@@ -282,11 +241,7 @@ fn write_record_target(x: &mut XmlWriter, p: &Patient) {
     x.close();
     x.empty(
         "administrativeGenderCode",
-        &[
-            ("code", p.sex.code()),
-            ("displayName", p.sex.display()),
-            ("codeSystem", "2.16.840.1.113883.5.1"),
-        ],
+        &[("code", p.sex.code()), ("displayName", p.sex.display()), ("codeSystem", "2.16.840.1.113883.5.1")],
     );
     x.empty("birthTime", &[("value", &hl7_date(p.birth_date))]);
     x.open("birthplace", &[]);
@@ -304,13 +259,7 @@ fn write_record_target(x: &mut XmlWriter, p: &Patient) {
 
 /// Opens `component/section` and writes its template ids, id, code and title; the caller
 /// writes the text and entries and closes both.
-pub(crate) fn open_section(
-    x: &mut XmlWriter,
-    templates: &[&str],
-    id: &str,
-    code: Coded,
-    title: &str,
-) {
+pub(crate) fn open_section(x: &mut XmlWriter, templates: &[&str], id: &str, code: Coded, title: &str) {
     x.open("component", &[]);
     x.open("section", &[]);
     for root in templates {
@@ -339,10 +288,7 @@ pub(crate) fn write_organization(
     with_setting: bool,
 ) {
     x.open(element, &[]);
-    x.empty(
-        "id",
-        &[("root", FINESS_OID), ("extension", &org.id_extension())],
-    );
+    x.empty("id", &[("root", FINESS_OID), ("extension", &org.id_extension())]);
     x.text("name", &[], &org.name);
     x.empty("telecom", &[("value", &org.phone), ("use", "WP")]);
     write_addr(x, &org.address, false, false);
@@ -350,11 +296,7 @@ pub(crate) fn write_organization(
         let (code, display) = org.practice_setting;
         x.empty(
             "standardIndustryClassCode",
-            &[
-                ("code", code),
-                ("displayName", display),
-                ("codeSystem", PRACTICE_SETTING_SYSTEM),
-            ],
+            &[("code", code), ("displayName", display), ("codeSystem", PRACTICE_SETTING_SYSTEM)],
         );
     }
     x.close();
@@ -368,33 +310,14 @@ pub(crate) fn write_professional_body(
     organization_element: &'static str,
     with_setting: bool,
 ) {
-    x.empty(
-        "id",
-        &[("root", RPPS_OID), ("extension", &who.id_extension())],
-    );
+    x.empty("id", &[("root", RPPS_OID), ("extension", &who.id_extension())]);
     let (code, display) = who.specialty;
-    x.empty(
-        "code",
-        &[
-            ("code", code),
-            ("displayName", display),
-            ("codeSystem", SPECIALTY_SYSTEM),
-        ],
-    );
+    x.empty("code", &[("code", code), ("displayName", display), ("codeSystem", SPECIALTY_SYSTEM)]);
     write_addr(x, &who.organization.address, false, false);
     x.empty("telecom", &[("value", &who.phone), ("use", "WP")]);
-    x.empty(
-        "telecom",
-        &[
-            ("value", &format!("mailto:{}", who.mssante())),
-            ("use", "WP"),
-        ],
-    );
-    let person = if organization_element == "scopingOrganization" {
-        "associatedPerson"
-    } else {
-        "assignedPerson"
-    };
+    x.empty("telecom", &[("value", &format!("mailto:{}", who.mssante())), ("use", "WP")]);
+    let person =
+        if organization_element == "scopingOrganization" { "associatedPerson" } else { "assignedPerson" };
     x.open(person, &[]);
     write_person_name(x, who);
     x.close();
@@ -414,10 +337,7 @@ fn write_custodian(x: &mut XmlWriter, org: &Organization) {
     x.open("custodian", &[]);
     x.open("assignedCustodian", &[]);
     x.open("representedCustodianOrganization", &[]);
-    x.empty(
-        "id",
-        &[("root", FINESS_OID), ("extension", &org.id_extension())],
-    );
+    x.empty("id", &[("root", FINESS_OID), ("extension", &org.id_extension())]);
     x.text("name", &[], &org.name);
     x.empty("telecom", &[("value", &org.phone), ("use", "WP")]);
     write_addr(x, &org.address, false, false);
@@ -426,12 +346,7 @@ fn write_custodian(x: &mut XmlWriter, org: &Organization) {
     x.close();
 }
 
-fn write_participant(
-    x: &mut XmlWriter,
-    role: ParticipantRole,
-    who: &Professional,
-    time: NaiveDateTime,
-) {
+fn write_participant(x: &mut XmlWriter, role: ParticipantRole, who: &Professional, time: NaiveDateTime) {
     match role {
         ParticipantRole::Prescriber => {
             x.comment("Médecin prescripteur");
@@ -519,19 +434,9 @@ fn write_encompassing_encounter(x: &mut XmlWriter, h: &Header) {
     x.close();
     x.open("location", &[]);
     x.open("healthCareFacility", &[]);
-    x.empty(
-        "id",
-        &[("root", FINESS_OID), ("extension", &org.id_extension())],
-    );
+    x.empty("id", &[("root", FINESS_OID), ("extension", &org.id_extension())]);
     let (code, display) = org.facility;
-    x.empty(
-        "code",
-        &[
-            ("code", code),
-            ("displayName", display),
-            ("codeSystem", FACILITY_SYSTEM),
-        ],
-    );
+    x.empty("code", &[("code", code), ("displayName", display), ("codeSystem", FACILITY_SYSTEM)]);
     x.open("location", &[]);
     x.text("name", &[], &org.name);
     write_addr(x, &org.address, false, false);

@@ -70,10 +70,7 @@ impl Exam {
             ..Coded::new(code, display, "1.2.840.10008.2.16.4")
         };
         let translations = vec![
-            Translation {
-                code: ccam,
-                qualifier: None,
-            },
+            Translation { code: ccam, qualifier: None },
             Translation {
                 code: dicom(self.modality, self.modality_display),
                 qualifier: Some(dicom("121139", "Modalité d'imagerie")),
@@ -133,11 +130,7 @@ pub(crate) fn write_imaging_report(r: &ImagingReport) -> String {
     x.open("tbody", &[]);
     x.open("tr", &[]);
     x.open("td", &[]);
-    x.text(
-        "content",
-        &[("ID", "acte-1")],
-        &format!("{} [CCAM : {}]", r.exam.ccam_display, r.exam.ccam),
-    );
+    x.text("content", &[("ID", "acte-1")], &format!("{} [CCAM : {}]", r.exam.ccam_display, r.exam.ccam));
     x.close();
     x.text("td", &[], r.exam.modality_display);
     x.text("td", &[], &r.technique);
@@ -150,20 +143,14 @@ pub(crate) fn write_imaging_report(r: &ImagingReport) -> String {
             &mut x,
             &["1.2.840.10008.9.8", "1.2.250.1.213.1.1.2.215"],
             &uuid("radioprotection"),
-            Coded::loinc(
-                "73569-6",
-                "Exposition aux rayonnements et informations de radioprotection",
-            ),
+            Coded::loinc("73569-6", "Exposition aux rayonnements et informations de radioprotection"),
             "Radioprotection",
         );
         x.open("text", &[]);
         x.text(
             "paragraph",
             &[],
-            &format!(
-                "Produit dose × surface : {} Gy·cm².",
-                super::lab::fr_number(dap, 2)
-            ),
+            &format!("Produit dose × surface : {} Gy·cm².", super::lab::fr_number(dap, 2)),
         );
         x.close();
         x.close();

@@ -88,10 +88,7 @@ pub(crate) fn ckd_epi_2009(creatinine_umol: f64, age: u32, female: bool) -> f64 
     let serum_mg_dl = creatinine_umol / 88.4;
     let (kappa, alpha) = if female { (0.7, -0.329) } else { (0.9, -0.411) };
     let ratio = serum_mg_dl / kappa;
-    let gfr = 141.0
-        * ratio.min(1.0).powf(alpha)
-        * ratio.max(1.0).powf(-1.209)
-        * 0.993f64.powi(age as i32);
+    let gfr = 141.0 * ratio.min(1.0).powf(alpha) * ratio.max(1.0).powf(-1.209) * 0.993f64.powi(age as i32);
     if female {
         gfr * 1.018
     } else {
@@ -106,13 +103,7 @@ pub(crate) fn write_lab_report(report: &LabReport) -> String {
     x.open("component", &[]);
     x.open("structuredBody", &[]);
     for (i, chapter) in report.chapters.iter().enumerate() {
-        write_chapter(
-            &mut x,
-            chapter,
-            report.collected,
-            report.validated_by,
-            &format!("c{}", i + 1),
-        );
+        write_chapter(&mut x, chapter, report.collected, report.validated_by, &format!("c{}", i + 1));
     }
     x.finish()
 }
@@ -166,10 +157,7 @@ fn write_panel(
     x.empty("statusCode", &[("code", "completed")]);
     if panel.battery {
         x.open("entryRelationship", &[("typeCode", "COMP")]);
-        x.open(
-            "organizer",
-            &[("classCode", "BATTERY"), ("moodCode", "EVN")],
-        );
+        x.open("organizer", &[("classCode", "BATTERY"), ("moodCode", "EVN")]);
         x.empty("templateId", &[("root", "1.3.6.1.4.1.19376.1.3.1.4")]);
         x.empty("templateId", &[("root", "1.2.250.1.213.1.1.3.78")]);
         panel.code.write(x, "code");
@@ -217,14 +205,8 @@ fn write_panel_narrative(
     x.open("table", &[("border", "0")]);
     x.open("thead", &[]);
     x.open("tr", &[]);
-    for heading in [
-        "Examen",
-        "Résultat",
-        "Unité",
-        "Interprétation",
-        "Valeurs de référence",
-        "Antériorité",
-    ] {
+    for heading in ["Examen", "Résultat", "Unité", "Interprétation", "Valeurs de référence", "Antériorité"]
+    {
         x.text("th", &[], heading);
     }
     x.close();
@@ -264,14 +246,7 @@ fn write_panel_narrative(
     x.close();
     x.close();
     if let Some(comment) = &panel.comment {
-        x.text(
-            "paragraph",
-            &[
-                ("ID", &format!("{prefix}-commentaire")),
-                ("styleCode", "Bold"),
-            ],
-            comment,
-        );
+        x.text("paragraph", &[("ID", &format!("{prefix}-commentaire")), ("styleCode", "Bold")], comment);
     }
     x.text(
         "paragraph",
@@ -285,12 +260,7 @@ fn write_panel_narrative(
     x.close();
 }
 
-fn write_observation(
-    x: &mut XmlWriter,
-    result: &LabResult,
-    collected: NaiveDateTime,
-    prefix: &str,
-) {
+fn write_observation(x: &mut XmlWriter, result: &LabResult, collected: NaiveDateTime, prefix: &str) {
     let a = result.analyte;
     let id = format!("{prefix}-{}", a.id);
     let value = number(result.value, a.decimals);
@@ -316,17 +286,10 @@ fn write_observation(
     x.close();
     x.empty("statusCode", &[("code", "completed")]);
     x.empty("effectiveTime", &[("value", &hl7_time(collected))]);
-    x.empty(
-        "value",
-        &[("xsi:type", "PQ"), ("value", &value), ("unit", a.unit)],
-    );
+    x.empty("value", &[("xsi:type", "PQ"), ("value", &value), ("unit", a.unit)]);
     x.empty(
         "interpretationCode",
-        &[
-            ("code", code),
-            ("displayName", display),
-            ("codeSystem", INTERPRETATION_SYSTEM),
-        ],
+        &[("code", code), ("displayName", display), ("codeSystem", INTERPRETATION_SYSTEM)],
     );
     if let Some((date, previous)) = result.previous {
         x.comment(&format!("Résultat antérieur du {}", fr_date(date)));
@@ -343,43 +306,23 @@ fn write_observation(
         );
         x.empty("statusCode", &[("code", "completed")]);
         x.empty("effectiveTime", &[("value", &hl7_date(date))]);
-        x.empty(
-            "value",
-            &[
-                ("xsi:type", "PQ"),
-                ("value", &number(previous, a.decimals)),
-                ("unit", a.unit),
-            ],
-        );
+        x.empty("value", &[("xsi:type", "PQ"), ("value", &number(previous, a.decimals)), ("unit", a.unit)]);
         x.close();
         x.close();
     }
     x.open("referenceRange", &[("typeCode", "REFV")]);
-    x.open(
-        "observationRange",
-        &[("classCode", "OBS"), ("moodCode", "EVN.CRT")],
-    );
+    x.open("observationRange", &[("classCode", "OBS"), ("moodCode", "EVN.CRT")]);
     x.open("value", &[("xsi:type", "IVL_PQ")]);
     if let Some(low) = a.low {
-        x.empty(
-            "low",
-            &[("value", &number(low, a.decimals)), ("unit", a.unit)],
-        );
+        x.empty("low", &[("value", &number(low, a.decimals)), ("unit", a.unit)]);
     }
     if let Some(high) = a.high {
-        x.empty(
-            "high",
-            &[("value", &number(high, a.decimals)), ("unit", a.unit)],
-        );
+        x.empty("high", &[("value", &number(high, a.decimals)), ("unit", a.unit)]);
     }
     x.close();
     x.empty(
         "interpretationCode",
-        &[
-            ("code", "N"),
-            ("displayName", "Normal"),
-            ("codeSystem", INTERPRETATION_SYSTEM),
-        ],
+        &[("code", "N"), ("displayName", "Normal"), ("codeSystem", INTERPRETATION_SYSTEM)],
     );
     x.close();
     x.close();

@@ -39,10 +39,7 @@ pub(crate) fn write_non_xml_document(
     match packing {
         Packing::Base64Wrapped => {
             let encoded = STANDARD.encode(content);
-            x.open(
-                "text",
-                &[("mediaType", media_type), ("representation", "B64")],
-            );
+            x.open("text", &[("mediaType", media_type), ("representation", "B64")]);
             for chunk in encoded.as_bytes().chunks(76) {
                 x.chars(std::str::from_utf8(chunk).unwrap_or_default());
             }
@@ -52,11 +49,7 @@ pub(crate) fn write_non_xml_document(
             let encoded = STANDARD.encode(deflate(content));
             x.text(
                 "text",
-                &[
-                    ("mediaType", media_type),
-                    ("representation", "B64"),
-                    ("compression", "DF"),
-                ],
+                &[("mediaType", media_type), ("representation", "B64"), ("compression", "DF")],
                 &encoded,
             );
         }
@@ -84,9 +77,7 @@ mod tests {
         let packed = deflate(text.as_bytes());
         assert!(packed.len() < text.len());
         let mut inflated = String::new();
-        DeflateDecoder::new(&packed[..])
-            .read_to_string(&mut inflated)
-            .unwrap();
+        DeflateDecoder::new(&packed[..]).read_to_string(&mut inflated).unwrap();
         assert_eq!(inflated, text);
     }
 }

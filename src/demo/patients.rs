@@ -70,10 +70,7 @@ impl Address {
 
     /// One line, for narrative text and PDF letters.
     pub(crate) fn one_line(&self) -> String {
-        format!(
-            "{} {}, {} {}",
-            self.house_number, self.street, self.postal_code, self.city
-        )
+        format!("{} {}, {} {}", self.house_number, self.street, self.postal_code, self.city)
     }
 }
 
@@ -108,25 +105,15 @@ pub(crate) struct Patient {
 impl Patient {
     /// First birth first name (`given qualifier="BR"`).
     pub(crate) fn first_given(&self) -> &str {
-        self.given_names
-            .split(' ')
-            .next()
-            .unwrap_or(&self.given_names)
+        self.given_names.split(' ').next().unwrap_or(&self.given_names)
     }
 
     /// "Hélène DUPONT (née MARTEAU)" for narrative and letters.
     pub(crate) fn display_name(&self) -> String {
         match &self.used_family {
             Some(used) => {
-                let born = if self.sex == Sex::Female {
-                    "née"
-                } else {
-                    "né"
-                };
-                format!(
-                    "{} {} ({born} {})",
-                    self.usual_given, used, self.birth_family
-                )
+                let born = if self.sex == Sex::Female { "née" } else { "né" };
+                format!("{} {} ({born} {})", self.usual_given, used, self.birth_family)
             }
             None => format!("{} {}", self.usual_given, self.birth_family),
         }
@@ -218,11 +205,7 @@ pub(crate) struct Organization {
 impl Organization {
     /// `1` + FINESS, the `extension` under [`FINESS_OID`].
     pub(crate) fn id_extension(&self) -> String {
-        format!(
-            "1{}{}",
-            self.finess_body,
-            luhn_check_digit(&self.finess_body)
-        )
+        format!("1{}{}", self.finess_body, luhn_check_digit(&self.finess_body))
     }
 }
 
@@ -267,11 +250,7 @@ impl Professional {
                 })
                 .collect()
         };
-        format!(
-            "{}.{}@demo.mssante.fr",
-            plain(&self.given),
-            plain(&self.family)
-        )
+        format!("{}.{}@demo.mssante.fr", plain(&self.given), plain(&self.family))
     }
 }
 

@@ -31,10 +31,8 @@ pub(crate) fn simple_pdf(title: &str, lines: &[Line], created: NaiveDateTime) ->
              /Resources << /Font << /F1 4 0 R /F2 5 0 R >> >> /Contents 6 0 R >>"
         )
         .into_bytes(),
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
-            .to_vec(),
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>"
-            .to_vec(),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".to_vec(),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>".to_vec(),
         {
             let mut stream = format!("<< /Length {} >>\nstream\n", content.len()).into_bytes();
             stream.extend_from_slice(&content);
@@ -195,20 +193,12 @@ pub(crate) mod tests {
     use chrono::NaiveDate;
 
     fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
-        haystack
-            .get(from..)?
-            .windows(needle.len())
-            .position(|w| w == needle)
-            .map(|p| p + from)
+        haystack.get(from..)?.windows(needle.len()).position(|w| w == needle).map(|p| p + from)
     }
 
     fn number_at(pdf: &[u8], at: usize) -> Option<usize> {
-        let digits: String = pdf
-            .get(at..)?
-            .iter()
-            .take_while(|b| b.is_ascii_digit())
-            .map(|&b| b as char)
-            .collect();
+        let digits: String =
+            pdf.get(at..)?.iter().take_while(|b| b.is_ascii_digit()).map(|&b| b as char).collect();
         digits.parse().ok()
     }
 
@@ -222,27 +212,17 @@ pub(crate) mod tests {
         if !pdf.ends_with(b"%%EOF\n") {
             return Err("missing %%EOF".into());
         }
-        let marker = pdf
-            .windows(10)
-            .rposition(|w| w == b"startxref\n")
-            .ok_or("no startxref")?;
+        let marker = pdf.windows(10).rposition(|w| w == b"startxref\n").ok_or("no startxref")?;
         let xref_at = number_at(pdf, marker + 10).ok_or("startxref is not a number")?;
-        if !pdf
-            .get(xref_at..)
-            .is_some_and(|t| t.starts_with(b"xref\n0 "))
-        {
-            return Err(format!(
-                "startxref {xref_at} does not point at the xref table"
-            ));
+        if !pdf.get(xref_at..).is_some_and(|t| t.starts_with(b"xref\n0 ")) {
+            return Err(format!("startxref {xref_at} does not point at the xref table"));
         }
         let count_at = xref_at + "xref\n0 ".len();
         let count = number_at(pdf, count_at).ok_or("bad xref subsection header")?;
         let first_entry = count_at + count.to_string().len() + 1;
         for n in 0..count {
             let entry_at = first_entry + 20 * n;
-            let entry = pdf
-                .get(entry_at..entry_at + 20)
-                .ok_or("xref table truncated")?;
+            let entry = pdf.get(entry_at..entry_at + 20).ok_or("xref table truncated")?;
             let entry = std::str::from_utf8(entry).map_err(|e| e.to_string())?;
             if !entry.ends_with(" \n") {
                 return Err(format!("xref entry {n} is not 20 bytes: {entry:?}"));
@@ -255,13 +235,8 @@ pub(crate) mod tests {
             }
             let offset: usize = entry[..10].parse().map_err(|_| format!("entry {n}"))?;
             let expected = format!("{n} 0 obj");
-            if !pdf
-                .get(offset..)
-                .is_some_and(|t| t.starts_with(expected.as_bytes()))
-            {
-                return Err(format!(
-                    "xref entry {n} points at byte {offset}, not at `{expected}`"
-                ));
+            if !pdf.get(offset..).is_some_and(|t| t.starts_with(expected.as_bytes())) {
+                return Err(format!("xref entry {n} points at byte {offset}, not at `{expected}`"));
             }
         }
         // Every stream's declared length must end exactly before `endstream`.
@@ -270,10 +245,7 @@ pub(crate) mod tests {
             let at = found + "/Length ".len();
             let length = number_at(pdf, at).ok_or("bad /Length")?;
             let data = find(pdf, b"stream\n", at).ok_or("no stream")? + "stream\n".len();
-            if !pdf
-                .get(data + length..)
-                .is_some_and(|t| t.starts_with(b"\nendstream"))
-            {
+            if !pdf.get(data + length..).is_some_and(|t| t.starts_with(b"\nendstream")) {
                 return Err(format!("stream at {data}: /Length {length} is wrong"));
             }
             search = data + length;
@@ -282,17 +254,13 @@ pub(crate) mod tests {
     }
 
     fn sample() -> Vec<u8> {
-        let created = NaiveDate::from_ymd_opt(2024, 7, 12)
-            .and_then(|d| d.and_hms_opt(16, 30, 0))
-            .unwrap();
+        let created = NaiveDate::from_ymd_opt(2024, 7, 12).and_then(|d| d.and_hms_opt(16, 30, 0)).unwrap();
         simple_pdf(
             "Lettre de liaison (test)",
             &[
                 Line::Heading("LETTRE DE LIAISON À LA SORTIE".into()),
                 Line::Blank,
-                Line::Text(
-                    "Reflux gastro-œsophagien probable — traitement : 20 mg (1/j) \\ fin.".into(),
-                ),
+                Line::Text("Reflux gastro-œsophagien probable — traitement : 20 mg (1/j) \\ fin.".into()),
                 Line::Text("mot ".repeat(60)),
             ],
             created,
@@ -310,9 +278,7 @@ pub(crate) mod tests {
         let text = String::from_utf8_lossy(&pdf);
         // À = 0xC0 = \300, œ = 0x9C = \234, — = 0x97 = \227
         assert!(text.contains("(LETTRE DE LIAISON \\300 LA SORTIE) Tj"));
-        assert!(text.contains(
-            "gastro-\\234sophagien probable \\227 traitement : 20 mg \\(1/j\\) \\\\ fin."
-        ));
+        assert!(text.contains("gastro-\\234sophagien probable \\227 traitement : 20 mg \\(1/j\\) \\\\ fin."));
         // "Lettre" in UTF-16BE after the byte order mark.
         assert!(text.contains("/Title <FEFF004C0065007400740072006500"));
     }

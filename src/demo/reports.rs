@@ -9,8 +9,8 @@ use chrono::{Duration, NaiveDate, NaiveDateTime};
 
 use super::analytes::{self, Analyte};
 use super::document::{
-    DocumentMeta, FormatCode, GeneratedDocument, CLASS_REPORT, CLASS_SUMMARY, FORMAT_IMAGING,
-    FORMAT_LAB, FORMAT_PDF, FORMAT_TEXT, FORMAT_VSM,
+    DocumentMeta, FormatCode, GeneratedDocument, CLASS_REPORT, CLASS_SUMMARY, FORMAT_IMAGING, FORMAT_LAB,
+    FORMAT_PDF, FORMAT_TEXT, FORMAT_VSM,
 };
 use super::header::{Coded, Header, ParticipantRole, ServiceEvent};
 use super::imaging::{self, Exam, ImagingReport};
@@ -23,8 +23,7 @@ use super::vsm::{self, Summary};
 const ACT_CODE: &str = "2.16.840.1.113883.5.4";
 const SNOMED: &str = "2.16.840.1.113883.6.96";
 pub(crate) const AMBULATORY_ENCOUNTER: Coded<'static> = Coded::new("AMB", "Ambulatoire", ACT_CODE);
-pub(crate) const INPATIENT_ENCOUNTER: Coded<'static> =
-    Coded::new("IMP", "Hospitalisation", ACT_CODE);
+pub(crate) const INPATIENT_ENCOUNTER: Coded<'static> = Coded::new("IMP", "Hospitalisation", ACT_CODE);
 
 /// The people around one document.
 #[derive(Debug, Clone, Copy)]
@@ -38,10 +37,7 @@ pub(crate) struct Parties<'a> {
 
 impl<'a> Parties<'a> {
     /// The referrer as a header participant, with the time the role dates from.
-    fn participant(
-        &self,
-        start: NaiveDateTime,
-    ) -> (ParticipantRole, &'a Professional, NaiveDateTime) {
+    fn participant(&self, start: NaiveDateTime) -> (ParticipantRole, &'a Professional, NaiveDateTime) {
         let since = match self.referrer_role {
             ParticipantRole::Prescriber => start - Duration::days(3),
             ParticipantRole::PrimaryCarePhysician => start - Duration::days(3 * 365),
@@ -60,10 +56,7 @@ pub(crate) struct DocId {
 
 impl DocId {
     pub(crate) fn first(set: impl Into<String>) -> Self {
-        Self {
-            set: set.into(),
-            version: 1,
-        }
+        Self { set: set.into(), version: 1 }
     }
 }
 
@@ -74,14 +67,11 @@ pub(crate) type History = HashMap<&'static str, (NaiveDate, f64)>;
 /// order, attaching previous values from `history`.
 pub(crate) fn lab_chapters(values: &[(&'static Analyte, f64)], history: &History) -> Vec<Chapter> {
     let result = |analyte: &'static Analyte| {
-        values
-            .iter()
-            .find(|(a, _)| *a == analyte)
-            .map(|&(analyte, value)| LabResult {
-                analyte,
-                value,
-                previous: history.get(analyte.loinc).copied(),
-            })
+        values.iter().find(|(a, _)| *a == analyte).map(|&(analyte, value)| LabResult {
+            analyte,
+            value,
+            previous: history.get(analyte.loinc).copied(),
+        })
     };
     let panel = |title: &str, code, battery, analytes: &[&'static Analyte]| {
         let results: Vec<LabResult> = analytes.iter().filter_map(|a| result(a)).collect();
@@ -94,36 +84,15 @@ pub(crate) fn lab_chapters(values: &[(&'static Analyte, f64)], history: &History
         })
     };
     let biochemistry: Vec<Panel> = [
-        panel(
-            "Bilan glycémique",
-            analytes::BIOCHEMISTRY,
-            false,
-            &[&analytes::GLUCOSE, &analytes::HBA1C],
-        ),
-        panel(
-            "Fonction rénale",
-            analytes::BIOCHEMISTRY,
-            false,
-            &[&analytes::CREATININE, &analytes::EGFR],
-        ),
-        panel(
-            "Bilan thyroïdien",
-            analytes::BIOCHEMISTRY,
-            false,
-            &[&analytes::TSH],
-        ),
+        panel("Bilan glycémique", analytes::BIOCHEMISTRY, false, &[&analytes::GLUCOSE, &analytes::HBA1C]),
+        panel("Fonction rénale", analytes::BIOCHEMISTRY, false, &[&analytes::CREATININE, &analytes::EGFR]),
+        panel("Bilan thyroïdien", analytes::BIOCHEMISTRY, false, &[&analytes::TSH]),
     ]
     .into_iter()
     .flatten()
     .collect();
-    let hematology: Vec<Panel> = panel(
-        "Hémogramme",
-        analytes::HEMOGRAM,
-        true,
-        &analytes::HEMOGRAM_ANALYTES,
-    )
-    .into_iter()
-    .collect();
+    let hematology: Vec<Panel> =
+        panel("Hémogramme", analytes::HEMOGRAM, true, &analytes::HEMOGRAM_ANALYTES).into_iter().collect();
 
     let mut chapters = Vec::new();
     if !biochemistry.is_empty() {
@@ -152,10 +121,7 @@ pub(crate) fn lab_header<'a>(
     chapter_codes: &[Coded<'static>],
 ) -> Header<'a> {
     Header {
-        template_ids: vec![
-            ("1.3.6.1.4.1.19376.1.3.3", None),
-            ("1.2.250.1.213.1.1.1.55", None),
-        ],
+        template_ids: vec![("1.3.6.1.4.1.19376.1.3.3", None), ("1.2.250.1.213.1.1.1.55", None)],
         set_extension: id.set,
         version: id.version,
         code: Coded::loinc("11502-2", "CR d'examens biologiques"),
@@ -165,10 +131,7 @@ pub(crate) fn lab_header<'a>(
         author: parties.author,
         participants: vec![parties.participant(collected)],
         service: ServiceEvent {
-            code: chapter_codes
-                .first()
-                .copied()
-                .unwrap_or(analytes::BIOCHEMISTRY),
+            code: chapter_codes.first().copied().unwrap_or(analytes::BIOCHEMISTRY),
             translations: Vec::new(),
             start: collected,
             end: validated,
@@ -189,17 +152,8 @@ pub(crate) fn lab_document(
 ) -> GeneratedDocument {
     let validated_by = header.author;
     let meta = DocumentMeta::new(&header, CLASS_REPORT, FORMAT_LAB);
-    let report = LabReport {
-        header,
-        collected,
-        validated_by,
-        chapters,
-    };
-    GeneratedDocument {
-        file_name,
-        xml: lab::write_lab_report(&report),
-        meta,
-    }
+    let report = LabReport { header, collected, validated_by, chapters };
+    GeneratedDocument { file_name, xml: lab::write_lab_report(&report), meta }
 }
 
 /// The header of a document written by one physician about one visit or stay.
@@ -253,18 +207,11 @@ pub(crate) fn vsm_document(
         "Volet de synthèse médicale".into(),
         id,
         (written - Duration::minutes(30), written),
-        (
-            Coded::loinc("34117-2", "Historique et clinique"),
-            Vec::new(),
-        ),
+        (Coded::loinc("34117-2", "Historique et clinique"), Vec::new()),
         AMBULATORY_ENCOUNTER,
     );
     let meta = DocumentMeta::new(&header, CLASS_SUMMARY, FORMAT_VSM);
-    GeneratedDocument {
-        file_name,
-        xml: vsm::write_vsm(&content(header)),
-        meta,
-    }
+    GeneratedDocument { file_name, xml: vsm::write_vsm(&content(header)), meta }
 }
 
 /// An imaging report.
@@ -301,11 +248,7 @@ pub(crate) fn imaging_document(
         findings: findings.iter().map(|f| f.to_string()).collect(),
         conclusion: conclusion.into(),
     };
-    GeneratedDocument {
-        file_name,
-        xml: imaging::write_imaging_report(&report),
-        meta,
-    }
+    GeneratedDocument { file_name, xml: imaging::write_imaging_report(&report), meta }
 }
 
 /// What kind of unstructured document to wrap.
@@ -320,26 +263,21 @@ pub(crate) enum Letter {
 impl Letter {
     fn code(self) -> Coded<'static> {
         match self {
-            Letter::Discharge => Coded::loinc(
-                "11490-0",
-                "Lettre de liaison à la sortie d'un établissement de soins",
-            ),
-            Letter::Consultation => {
-                Coded::loinc("11488-4", "CR ou fiche de consultation ou de visite")
+            Letter::Discharge => {
+                Coded::loinc("11490-0", "Lettre de liaison à la sortie d'un établissement de soins")
             }
+            Letter::Consultation => Coded::loinc("11488-4", "CR ou fiche de consultation ou de visite"),
         }
     }
 
     fn act(self) -> Coded<'static> {
         match self {
-            Letter::Discharge => Coded {
-                system_name: Some("SNOMED CT"),
-                ..Coded::new("32485007", "hospitalisation", SNOMED)
-            },
-            Letter::Consultation => Coded {
-                system_name: Some("SNOMED CT"),
-                ..Coded::new("11429006", "consultation", SNOMED)
-            },
+            Letter::Discharge => {
+                Coded { system_name: Some("SNOMED CT"), ..Coded::new("32485007", "hospitalisation", SNOMED) }
+            }
+            Letter::Consultation => {
+                Coded { system_name: Some("SNOMED CT"), ..Coded::new("11429006", "consultation", SNOMED) }
+            }
         }
     }
 
@@ -379,29 +317,16 @@ pub(crate) fn letter_document(
     );
     let (format, xml): (FormatCode, String) = if as_pdf {
         let bytes = pdf::simple_pdf(&title, lines, period.1);
-        let xml = nonxml::write_non_xml_document(
-            &header,
-            "application/pdf",
-            &bytes,
-            Packing::Base64Wrapped,
-        );
+        let xml = nonxml::write_non_xml_document(&header, "application/pdf", &bytes, Packing::Base64Wrapped);
         (FORMAT_PDF, xml)
     } else {
         let text = plain_text(lines);
-        let xml = nonxml::write_non_xml_document(
-            &header,
-            "text/plain",
-            text.as_bytes(),
-            Packing::DeflateBase64,
-        );
+        let xml =
+            nonxml::write_non_xml_document(&header, "text/plain", text.as_bytes(), Packing::DeflateBase64);
         (FORMAT_TEXT, xml)
     };
     let meta = DocumentMeta::new(&header, letter.class(), format);
-    GeneratedDocument {
-        file_name,
-        xml,
-        meta,
-    }
+    GeneratedDocument { file_name, xml, meta }
 }
 
 /// The lines as plain text, headings underlined.

@@ -4,13 +4,7 @@
 
 /// The SHA-1 digest of `data`.
 pub(crate) fn sha1(data: &[u8]) -> [u8; 20] {
-    let mut h: [u32; 5] = [
-        0x6745_2301,
-        0xEFCD_AB89,
-        0x98BA_DCFE,
-        0x1032_5476,
-        0xC3D2_E1F0,
-    ];
+    let mut h: [u32; 5] = [0x6745_2301, 0xEFCD_AB89, 0x98BA_DCFE, 0x1032_5476, 0xC3D2_E1F0];
 
     // Padding: 0x80, zeros up to 56 mod 64, then the bit length as a big-endian u64.
     let bit_len = (data.len() as u64).wrapping_mul(8);
@@ -23,10 +17,7 @@ pub(crate) fn sha1(data: &[u8]) -> [u8; 20] {
     }
     tail.extend_from_slice(&bit_len.to_be_bytes());
 
-    for block in data[..full_blocks]
-        .chunks_exact(64)
-        .chain(tail.chunks_exact(64))
-    {
+    for block in data[..full_blocks].chunks_exact(64).chain(tail.chunks_exact(64)) {
         compress(&mut h, block);
     }
 
@@ -47,10 +38,8 @@ pub(crate) fn sha1_hex(data: &[u8]) -> String {
 /// which keeps generated documents reproducible.
 pub(crate) fn name_uuid(name: &str) -> String {
     // The RFC's URL namespace, 6ba7b811-9dad-11d1-80b4-00c04fd430c8.
-    const NAMESPACE: [u8; 16] = [
-        0x6b, 0xa7, 0xb8, 0x11, 0x9d, 0xad, 0x11, 0xd1, 0x80, 0xb4, 0x00, 0xc0, 0x4f, 0xd4, 0x30,
-        0xc8,
-    ];
+    const NAMESPACE: [u8; 16] =
+        [0x6b, 0xa7, 0xb8, 0x11, 0x9d, 0xad, 0x11, 0xd1, 0x80, 0xb4, 0x00, 0xc0, 0x4f, 0xd4, 0x30, 0xc8];
     let mut input = NAMESPACE.to_vec();
     input.extend_from_slice(b"urn:vigie-demo:");
     input.extend_from_slice(name.as_bytes());
@@ -60,14 +49,7 @@ pub(crate) fn name_uuid(name: &str) -> String {
     b[6] = (b[6] & 0x0F) | 0x50;
     b[8] = (b[8] & 0x3F) | 0x80;
     let hex: String = b.iter().map(|byte| format!("{byte:02X}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..]
-    )
+    format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..])
 }
 
 fn compress(h: &mut [u32; 5], block: &[u8]) {
@@ -87,12 +69,7 @@ fn compress(h: &mut [u32; 5], block: &[u8]) {
             40..=59 => ((b & c) | (b & d) | (c & d), 0x8F1B_BCDC),
             _ => (b ^ c ^ d, 0xCA62_C1D6),
         };
-        let temp = a
-            .rotate_left(5)
-            .wrapping_add(f)
-            .wrapping_add(e)
-            .wrapping_add(k)
-            .wrapping_add(*wi);
+        let temp = a.rotate_left(5).wrapping_add(f).wrapping_add(e).wrapping_add(k).wrapping_add(*wi);
         e = d;
         d = c;
         c = b.rotate_left(30);
@@ -121,15 +98,9 @@ mod tests {
 
     #[test]
     fn handles_inputs_that_span_many_blocks_and_exact_block_boundaries() {
-        assert_eq!(
-            sha1_hex(&vec![b'a'; 1_000_000]),
-            "34aa973cd4c4daa4f61eeb2bdbad27316534016f"
-        );
+        assert_eq!(sha1_hex(&vec![b'a'; 1_000_000]), "34aa973cd4c4daa4f61eeb2bdbad27316534016f");
         // 64 bytes: the padding needs a whole extra block.
-        assert_eq!(
-            sha1_hex(&[b'x'; 64]),
-            "bb2fa3ee7afb9f54c6dfb5d021f14b1ffe40c163"
-        );
+        assert_eq!(sha1_hex(&[b'x'; 64]), "bb2fa3ee7afb9f54c6dfb5d021f14b1ffe40c163");
     }
 
     #[test]

@@ -20,10 +20,7 @@ pub(super) struct Node {
 
 impl Node {
     pub(super) fn attr(&self, key: &str) -> Option<&str> {
-        self.attrs
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
+        self.attrs.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
     }
 
     pub(super) fn child(&self, name: &str) -> Option<&Node> {
@@ -37,8 +34,7 @@ impl Node {
 
     /// The first element at `a/b/c` below this one.
     pub(super) fn at(&self, path: &str) -> Option<&Node> {
-        path.split('/')
-            .try_fold(self, |node, step| node.child(step))
+        path.split('/').try_fold(self, |node, step| node.child(step))
     }
 
     pub(super) fn descendants(&self) -> Vec<&Node> {
@@ -91,11 +87,7 @@ pub(super) fn parse(xml: &str) -> Node {
                 let node = stack.pop().unwrap();
                 stack.last_mut().unwrap().children.push(node);
             }
-            Event::Text(t) => stack
-                .last_mut()
-                .unwrap()
-                .text
-                .push_str(&t.decode().unwrap()),
+            Event::Text(t) => stack.last_mut().unwrap().text.push_str(&t.decode().unwrap()),
             Event::GeneralRef(r) => {
                 let name = r.decode().unwrap().into_owned();
                 let c = match name.as_str() {
@@ -104,9 +96,7 @@ pub(super) fn parse(xml: &str) -> Node {
                     "gt" => ">".to_string(),
                     "quot" => "\"".to_string(),
                     "apos" => "'".to_string(),
-                    n => char::from_u32(n.trim_start_matches('#').parse().unwrap())
-                        .unwrap()
-                        .to_string(),
+                    n => char::from_u32(n.trim_start_matches('#').parse().unwrap()).unwrap().to_string(),
                 };
                 stack.last_mut().unwrap().text.push_str(&c);
             }
@@ -153,20 +143,11 @@ pub(super) fn check_nesting(node: &Node) {
     fn walk(node: &Node, rules: &HashMap<&str, &[&str]>) {
         for child in &node.children {
             if let Some(parents) = rules.get(child.name.as_str()) {
-                assert!(
-                    parents.contains(&node.name.as_str()),
-                    "<{}> inside <{}>",
-                    child.name,
-                    node.name
-                );
+                assert!(parents.contains(&node.name.as_str()), "<{}> inside <{}>", child.name, node.name);
             }
             if child.name == "component" {
                 let parents = ["ClinicalDocument", "structuredBody", "section", "organizer"];
-                assert!(
-                    parents.contains(&node.name.as_str()),
-                    "<component> inside <{}>",
-                    node.name
-                );
+                assert!(parents.contains(&node.name.as_str()), "<component> inside <{}>", node.name);
             }
             walk(child, rules);
         }
@@ -202,17 +183,9 @@ pub(super) fn check_header(doc: &Node) {
     let names: Vec<&str> = doc.children.iter().map(|c| c.name.as_str()).collect();
     let positions: Vec<usize> = names
         .iter()
-        .map(|n| {
-            order
-                .iter()
-                .position(|o| o == n)
-                .unwrap_or_else(|| panic!("unexpected <{n}>"))
-        })
+        .map(|n| order.iter().position(|o| o == n).unwrap_or_else(|| panic!("unexpected <{n}>")))
         .collect();
-    assert!(
-        positions.windows(2).all(|w| w[0] <= w[1]),
-        "header order: {names:?}"
-    );
+    assert!(positions.windows(2).all(|w| w[0] <= w[1]), "header order: {names:?}");
     for required in [
         "realmCode",
         "typeId",
@@ -240,50 +213,28 @@ pub(super) fn check_header(doc: &Node) {
     assert!(time.ends_with("+0100") || time.ends_with("+0200"), "{time}");
 
     let role = doc.at("recordTarget/patientRole").unwrap();
-    let ins = role
-        .all("id")
-        .find(|i| i.attr("root") == Some("1.2.250.1.213.1.4.11"))
-        .unwrap();
+    let ins = role.all("id").find(|i| i.attr("root") == Some("1.2.250.1.213.1.4.11")).unwrap();
     let nir = ins.attr("extension").unwrap();
     assert_eq!(nir.len(), 15);
-    assert_eq!(
-        nir_key(&nir[..13]).map(|k| format!("{k:02}")).as_deref(),
-        Some(&nir[13..])
-    );
+    assert_eq!(nir_key(&nir[..13]).map(|k| format!("{k:02}")).as_deref(), Some(&nir[13..]));
     let patient = role.child("patient").unwrap();
     let name = patient.child("name").unwrap();
-    assert!(name
-        .all("family")
-        .any(|f| f.attr("qualifier") == Some("BR")));
+    assert!(name.all("family").any(|f| f.attr("qualifier") == Some("BR")));
     assert!(name.all("given").any(|g| g.attr("qualifier") == Some("BR")));
     assert!(name.all("given").any(|g| g.attr("qualifier").is_none()));
-    assert_eq!(
-        patient
-            .at("birthTime")
-            .unwrap()
-            .attr("value")
-            .unwrap()
-            .len(),
-        8
-    );
+    assert_eq!(patient.at("birthTime").unwrap().attr("value").unwrap().len(), 8);
     assert!(patient.at("birthplace/place/addr/county").is_some());
 
     let author = doc.at("author/assignedAuthor").unwrap();
     let id = author.child("id").unwrap();
     assert_eq!(id.attr("root"), Some("1.2.250.1.71.4.2.1"));
     assert!(id.attr("extension").unwrap().starts_with('8'));
-    assert_eq!(
-        author.child("code").unwrap().attr("codeSystem"),
-        Some("1.2.250.1.213.1.1.4.5")
-    );
+    assert_eq!(author.child("code").unwrap().attr("codeSystem"), Some("1.2.250.1.213.1.1.4.5"));
     let org_id = author.at("representedOrganization/id").unwrap();
     assert_eq!(org_id.attr("root"), Some("1.2.250.1.71.4.2.2"));
     assert!(org_id.attr("extension").unwrap().starts_with('1'));
     let facility = doc.at("componentOf/encompassingEncounter/location/healthCareFacility/code");
-    assert_eq!(
-        facility.unwrap().attr("codeSystem"),
-        Some("1.2.250.1.71.4.2.4")
-    );
+    assert_eq!(facility.unwrap().attr("codeSystem"), Some("1.2.250.1.71.4.2.4"));
 }
 
 /// IDs are unique and every `#id` a `reference` points at exists as an `ID`.
@@ -318,36 +269,17 @@ pub(super) fn lab_results(doc: &Node) -> Vec<LabRow> {
         .filter(|n| n.name == "observation" && n.child("referenceRange").is_some())
         .map(|obs| {
             let code = obs.child("code").unwrap();
-            let written = obs
-                .child("value")
-                .unwrap()
-                .attr("value")
-                .unwrap()
-                .to_string();
+            let written = obs.child("value").unwrap().attr("value").unwrap().to_string();
             let range = obs.at("referenceRange/observationRange/value").unwrap();
-            let bound = |name| {
-                range
-                    .child(name)
-                    .map(|b: &Node| b.attr("value").unwrap().parse().unwrap())
-            };
+            let bound = |name| range.child(name).map(|b: &Node| b.attr("value").unwrap().parse().unwrap());
             LabRow {
                 loinc: code.attr("code").unwrap().to_string(),
                 value: written.parse().unwrap(),
                 written,
-                flag: obs
-                    .child("interpretationCode")
-                    .unwrap()
-                    .attr("code")
-                    .unwrap()
-                    .to_string(),
+                flag: obs.child("interpretationCode").unwrap().attr("code").unwrap().to_string(),
                 low: bound("low"),
                 high: bound("high"),
-                target: code
-                    .at("originalText/reference")
-                    .unwrap()
-                    .attr("value")
-                    .unwrap()
-                    .to_string(),
+                target: code.at("originalText/reference").unwrap().attr("value").unwrap().to_string(),
             }
         })
         .collect()

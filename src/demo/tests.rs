@@ -45,10 +45,7 @@ fn file_names_are_descriptive_and_unique() {
         "consultation-2024-09-24-dupont-deflate.xml",
         "lettre-liaison-2024-07-12-paoli-pdf.xml",
     ] {
-        assert!(
-            names.contains(expected),
-            "{expected} missing from {names:?}"
-        );
+        assert!(names.contains(expected), "{expected} missing from {names:?}");
     }
     assert_eq!(zip, "xdm-mssante-dupont.zip");
 }
@@ -56,20 +53,14 @@ fn file_names_are_descriptive_and_unique() {
 #[test]
 fn lab_series_spans_two_years_with_moving_values_and_consistent_flags() {
     let (docs, _) = demo();
-    let lab: Vec<&GeneratedDocument> = docs
-        .iter()
-        .filter(|d| d.file_name.starts_with("cr-bio-"))
-        .collect();
+    let lab: Vec<&GeneratedDocument> = docs.iter().filter(|d| d.file_name.starts_with("cr-bio-")).collect();
     assert!(lab.len() >= 5);
     let mut hba1c = Vec::new();
     let mut flags = HashSet::new();
     for doc in &lab {
         let root = root(&doc.xml);
         assert_eq!(root.at("code").unwrap().attr("code"), Some("11502-2"));
-        let templates: Vec<&str> = root
-            .all("templateId")
-            .filter_map(|t| t.attr("root"))
-            .collect();
+        let templates: Vec<&str> = root.all("templateId").filter_map(|t| t.attr("root")).collect();
         assert!(templates.contains(&"1.3.6.1.4.1.19376.1.3.3"));
         assert!(templates.contains(&"1.2.250.1.213.1.1.1.55"));
         for row in lab_results(&root) {
@@ -78,11 +69,7 @@ fn lab_series_spans_two_years_with_moving_values_and_consistent_flags() {
                 (_, Some(h)) if row.value > h => "H",
                 _ => "N",
             };
-            assert_eq!(
-                row.flag, expected,
-                "{}: {} = {}",
-                doc.file_name, row.loinc, row.value
-            );
+            assert_eq!(row.flag, expected, "{}: {} = {}", doc.file_name, row.loinc, row.value);
             flags.insert(row.flag);
             if row.loinc == "4548-4" && !doc.file_name.ends_with("-v2.xml") {
                 hba1c.push(row.value);
@@ -90,19 +77,13 @@ fn lab_series_spans_two_years_with_moving_values_and_consistent_flags() {
         }
     }
     assert_eq!(flags.len(), 3, "N, H and L all appear: {flags:?}");
-    assert!(
-        hba1c.len() >= 5 && hba1c.windows(2).all(|w| w[1] < w[0]),
-        "{hba1c:?}"
-    );
+    assert!(hba1c.len() >= 5 && hba1c.windows(2).all(|w| w[1] < w[0]), "{hba1c:?}");
 }
 
 #[test]
 fn narrative_shows_the_value_the_entry_carries() {
     let (docs, _) = demo();
-    let doc = docs
-        .iter()
-        .find(|d| d.file_name == "cr-bio-2024-12-10-dupont.xml")
-        .unwrap();
+    let doc = docs.iter().find(|d| d.file_name == "cr-bio-2024-12-10-dupont.xml").unwrap();
     let root = root(&doc.xml);
     let rows: HashMap<String, String> = root
         .descendants()
@@ -122,38 +103,15 @@ fn narrative_shows_the_value_the_entry_carries() {
 #[test]
 fn the_corrected_report_replaces_the_first_version() {
     let (docs, _) = demo();
-    let v1 = root(
-        &docs
-            .iter()
-            .find(|d| d.file_name == "cr-bio-2024-03-12-dupont.xml")
-            .unwrap()
-            .xml,
-    );
-    let v2 = root(
-        &docs
-            .iter()
-            .find(|d| d.file_name == "cr-bio-2024-03-12-dupont-v2.xml")
-            .unwrap()
-            .xml,
-    );
-    let attrs = |n: &Node| {
-        (
-            n.attr("root").map(String::from),
-            n.attr("extension").map(String::from),
-        )
-    };
-    assert_eq!(
-        attrs(v1.at("setId").unwrap()),
-        attrs(v2.at("setId").unwrap())
-    );
+    let v1 = root(&docs.iter().find(|d| d.file_name == "cr-bio-2024-03-12-dupont.xml").unwrap().xml);
+    let v2 = root(&docs.iter().find(|d| d.file_name == "cr-bio-2024-03-12-dupont-v2.xml").unwrap().xml);
+    let attrs = |n: &Node| (n.attr("root").map(String::from), n.attr("extension").map(String::from));
+    assert_eq!(attrs(v1.at("setId").unwrap()), attrs(v2.at("setId").unwrap()));
     assert_ne!(attrs(v1.at("id").unwrap()), attrs(v2.at("id").unwrap()));
     assert_eq!(v2.at("versionNumber").unwrap().attr("value"), Some("2"));
     let related = v2.child("relatedDocument").unwrap();
     assert_eq!(related.attr("typeCode"), Some("RPLC"));
-    assert_eq!(
-        attrs(related.at("parentDocument/id").unwrap()),
-        attrs(v1.at("id").unwrap())
-    );
+    assert_eq!(attrs(related.at("parentDocument/id").unwrap()), attrs(v1.at("id").unwrap()));
     assert!(v1.child("relatedDocument").is_none());
     assert!(v2.all_text().contains("Compte rendu rectificatif"));
 }
@@ -161,10 +119,7 @@ fn the_corrected_report_replaces_the_first_version() {
 #[test]
 fn the_pdf_document_carries_a_structurally_valid_pdf() {
     let (docs, _) = demo();
-    let doc = docs
-        .iter()
-        .find(|d| d.file_name.ends_with("-pdf.xml"))
-        .unwrap();
+    let doc = docs.iter().find(|d| d.file_name.ends_with("-pdf.xml")).unwrap();
     let root = root(&doc.xml);
     let text = root.at("component/nonXMLBody/text").unwrap();
     assert_eq!(text.attr("mediaType"), Some("application/pdf"));
@@ -178,24 +133,16 @@ fn the_pdf_document_carries_a_structurally_valid_pdf() {
 #[test]
 fn the_deflate_document_inflates_to_the_consultation_text() {
     let (docs, _) = demo();
-    let doc = docs
-        .iter()
-        .find(|d| d.file_name.ends_with("-deflate.xml"))
-        .unwrap();
+    let doc = docs.iter().find(|d| d.file_name.ends_with("-deflate.xml")).unwrap();
     let root = root(&doc.xml);
     let text = root.at("component/nonXMLBody/text").unwrap();
     assert_eq!(text.attr("compression"), Some("DF"));
     assert_eq!(text.attr("mediaType"), Some("text/plain"));
     let packed = STANDARD.decode(text.text.trim()).unwrap();
     let mut inflated = String::new();
-    flate2::read::DeflateDecoder::new(&packed[..])
-        .read_to_string(&mut inflated)
-        .unwrap();
+    flate2::read::DeflateDecoder::new(&packed[..]).read_to_string(&mut inflated).unwrap();
     // The note quotes the lab report of the week before.
-    assert!(
-        inflated.contains("HbA1c 6,5 % (contre 8,6 % en janvier 2023)"),
-        "{inflated}"
-    );
+    assert!(inflated.contains("HbA1c 6,5 % (contre 8,6 % en janvier 2023)"), "{inflated}");
 }
 
 #[test]
@@ -211,18 +158,11 @@ fn the_xdm_zip_lists_its_documents_with_matching_hash_and_size() {
         "IHE_XDM/SUBSET01/DOC0002.XML",
         "IHE_XDM/SUBSET01/DOC0003.XML",
     ] {
-        assert!(
-            names.iter().any(|n| n == expected),
-            "{expected} missing from {names:?}"
-        );
+        assert!(names.iter().any(|n| n == expected), "{expected} missing from {names:?}");
     }
     let mut read = |name: &str| {
         let mut out = Vec::new();
-        archive
-            .by_name(name)
-            .unwrap()
-            .read_to_end(&mut out)
-            .unwrap();
+        archive.by_name(name).unwrap().read_to_end(&mut out).unwrap();
         out
     };
     let metadata = String::from_utf8(read("IHE_XDM/SUBSET01/METADATA.XML")).unwrap();
@@ -247,19 +187,11 @@ fn the_xdm_zip_lists_its_documents_with_matching_hash_and_size() {
         assert!(slot(entry, "creationTime").len() == 14);
         let patient = entry
             .all("rim:ExternalIdentifier")
-            .find(|e| {
-                e.attr("identificationScheme")
-                    == Some("urn:uuid:58a6f841-87b3-4a3e-92fd-a8ffeff98427")
-            })
+            .find(|e| e.attr("identificationScheme") == Some("urn:uuid:58a6f841-87b3-4a3e-92fd-a8ffeff98427"))
             .unwrap();
-        assert!(patient
-            .attr("value")
-            .unwrap()
-            .ends_with("^^^&1.2.250.1.213.1.4.11&ISO^NH"));
-        let schemes: HashSet<&str> = entry
-            .all("rim:Classification")
-            .filter_map(|c| c.attr("classificationScheme"))
-            .collect();
+        assert!(patient.attr("value").unwrap().ends_with("^^^&1.2.250.1.213.1.4.11&ISO^NH"));
+        let schemes: HashSet<&str> =
+            entry.all("rim:Classification").filter_map(|c| c.attr("classificationScheme")).collect();
         assert_eq!(schemes.len(), 7, "author and six coded classifications");
     }
     assert_eq!(list.all("rim:Association").count(), 3);
@@ -277,11 +209,7 @@ fn write_demo_set_writes_every_file_it_reports() {
     assert!(written.len() >= 12);
     for path in &written {
         assert!(path.starts_with(&target));
-        assert!(
-            std::fs::metadata(path).unwrap().len() > 1000,
-            "{}",
-            path.display()
-        );
+        assert!(std::fs::metadata(path).unwrap().len() > 1000, "{}", path.display());
     }
     // Running it again gives the same bytes.
     let first: Vec<Vec<u8>> = written.iter().map(|p| std::fs::read(p).unwrap()).collect();
@@ -311,11 +239,7 @@ fn small_large_documents_are_still_whole_documents() {
         check_well_formed(&xml).unwrap();
         if target >= 200_000 {
             let ratio = xml.len() as f64 / target as f64;
-            assert!(
-                (0.9..=1.1).contains(&ratio),
-                "{target}: {} bytes",
-                xml.len()
-            );
+            assert!((0.9..=1.1).contains(&ratio), "{target}: {} bytes", xml.len());
         }
     }
 }
@@ -351,29 +275,18 @@ fn corpus_like_contains_versions_and_copies() {
     let names: HashSet<&str> = docs.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(names.len(), docs.len(), "file names are unique");
     assert!(docs.iter().any(|(n, _)| n.ends_with("-v2.xml")));
-    let copies: Vec<usize> = docs
-        .iter()
-        .enumerate()
-        .filter(|(_, (n, _))| n.contains("-copie-"))
-        .map(|(i, _)| i)
-        .collect();
+    let copies: Vec<usize> =
+        docs.iter().enumerate().filter(|(_, (n, _))| n.contains("-copie-")).map(|(i, _)| i).collect();
     assert!(!copies.is_empty());
     for i in copies {
-        assert_eq!(
-            docs[i].1,
-            docs[i - 1].1,
-            "a copy has the bytes of the document before it"
-        );
+        assert_eq!(docs[i].1, docs[i - 1].1, "a copy has the bytes of the document before it");
     }
     for (i, (name, bytes)) in docs.iter().enumerate() {
         if name.ends_with("-v2.xml") {
             let v2 = root(std::str::from_utf8(bytes).unwrap());
             let v1 = root(std::str::from_utf8(&docs[i - 1].1).unwrap());
             let related = v2.at("relatedDocument/parentDocument/id").unwrap();
-            assert_eq!(
-                related.attr("extension"),
-                v1.at("id").unwrap().attr("extension")
-            );
+            assert_eq!(related.attr("extension"), v1.at("id").unwrap().attr("extension"));
         }
     }
 }

@@ -15,12 +15,7 @@ pub(crate) fn hl7_time(local: NaiveDateTime) -> String {
         .local_minus_utc();
     let sign = if offset_seconds < 0 { '-' } else { '+' };
     let minutes = offset_seconds.abs() / 60;
-    format!(
-        "{}{sign}{:02}{:02}",
-        local.format("%Y%m%d%H%M%S"),
-        minutes / 60,
-        minutes % 60
-    )
+    format!("{}{sign}{:02}{:02}", local.format("%Y%m%d%H%M%S"), minutes / 60, minutes % 60)
 }
 
 /// The same instant in UTC without offset, as XDS metadata times are written.
@@ -51,9 +46,7 @@ mod tests {
     use super::*;
 
     fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> NaiveDateTime {
-        NaiveDate::from_ymd_opt(y, m, d)
-            .and_then(|date| date.and_hms_opt(h, min, 0))
-            .unwrap()
+        NaiveDate::from_ymd_opt(y, m, d).and_then(|date| date.and_hms_opt(h, min, 0)).unwrap()
     }
 
     #[test]

@@ -85,11 +85,7 @@ pub(crate) fn write_vsm(s: &Summary) -> String {
     );
     open_section(
         &mut x,
-        &[
-            "2.16.840.1.113883.10.20.1.11",
-            "1.3.6.1.4.1.19376.1.5.3.1.3.6",
-            "1.2.250.1.213.1.1.2.132",
-        ],
+        &["2.16.840.1.113883.10.20.1.11", "1.3.6.1.4.1.19376.1.5.3.1.3.6", "1.2.250.1.213.1.1.2.132"],
         &uuid("problemes-actifs"),
         Coded::loinc("11450-4", "Liste des problèmes actifs"),
         "Pathologies en cours",
@@ -109,11 +105,7 @@ pub(crate) fn write_vsm(s: &Summary) -> String {
     x.close();
     open_section(
         &mut x,
-        &[
-            "2.16.840.1.113883.10.20.1.2",
-            "1.3.6.1.4.1.19376.1.5.3.1.3.13",
-            "1.2.250.1.213.1.1.2.137",
-        ],
+        &["2.16.840.1.113883.10.20.1.2", "1.3.6.1.4.1.19376.1.5.3.1.3.13", "1.2.250.1.213.1.1.2.137"],
         &uuid("allergies"),
         Coded::loinc("48765-2", "Allergies et hypersensibilités"),
         "Allergies et hypersensibilités",
@@ -150,11 +142,7 @@ pub(crate) fn write_vsm(s: &Summary) -> String {
     );
     open_section(
         &mut x,
-        &[
-            "2.16.840.1.113883.10.20.1.8",
-            "1.3.6.1.4.1.19376.1.5.3.1.3.19",
-            "1.2.250.1.213.1.1.2.143",
-        ],
+        &["2.16.840.1.113883.10.20.1.8", "1.3.6.1.4.1.19376.1.5.3.1.3.19", "1.2.250.1.213.1.1.2.143"],
         &uuid("traitements"),
         Coded::loinc("10160-0", "Traitements"),
         "Traitements",
@@ -221,34 +209,16 @@ fn write_problems(x: &mut XmlWriter, problems: &[Problem], stem: &str, doc: &str
         }
         x.empty("id", &[("root", &name_uuid(&format!("{doc}/{stem}/{i}")))]);
         x.empty("code", &[("nullFlavor", "NA")]);
-        x.empty(
-            "statusCode",
-            &[("code", if active { "active" } else { "completed" })],
-        );
+        x.empty("statusCode", &[("code", if active { "active" } else { "completed" })]);
         write_interval(x, p.start, p.end);
-        x.open(
-            "entryRelationship",
-            &[("typeCode", "SUBJ"), ("inversionInd", "false")],
-        );
-        x.open(
-            "observation",
-            &[
-                ("classCode", "OBS"),
-                ("moodCode", "EVN"),
-                ("negationInd", "false"),
-            ],
-        );
-        for root in [
-            "2.16.840.1.113883.10.20.1.28",
-            "1.3.6.1.4.1.19376.1.5.3.1.4.5",
-            "1.2.250.1.213.1.1.3.37",
-        ] {
+        x.open("entryRelationship", &[("typeCode", "SUBJ"), ("inversionInd", "false")]);
+        x.open("observation", &[("classCode", "OBS"), ("moodCode", "EVN"), ("negationInd", "false")]);
+        for root in
+            ["2.16.840.1.113883.10.20.1.28", "1.3.6.1.4.1.19376.1.5.3.1.4.5", "1.2.250.1.213.1.1.3.37"]
+        {
             x.empty("templateId", &[("root", root)]);
         }
-        x.empty(
-            "id",
-            &[("root", &name_uuid(&format!("{doc}/{stem}/{i}/obs")))],
-        );
+        x.empty("id", &[("root", &name_uuid(&format!("{doc}/{stem}/{i}/obs")))]);
         x.empty(
             "code",
             &[
@@ -312,18 +282,10 @@ fn write_allergies(x: &mut XmlWriter, allergies: &[Allergy], doc: &str) {
         x.open("tr", &[]);
         x.text("td", &[], &fr_date(a.since));
         x.open("td", &[]);
-        x.text(
-            "content",
-            &[("ID", &format!("allergie-{n}-type"))],
-            "Allergie médicamenteuse",
-        );
+        x.text("content", &[("ID", &format!("allergie-{n}-type"))], "Allergie médicamenteuse");
         x.close();
         x.open("td", &[]);
-        x.text(
-            "content",
-            &[("ID", &format!("allergie-{n}-agent"))],
-            a.agent,
-        );
+        x.text("content", &[("ID", &format!("allergie-{n}-agent"))], a.agent);
         x.close();
         x.text("td", &[], a.reaction);
         x.close();
@@ -344,25 +306,12 @@ fn write_allergies(x: &mut XmlWriter, allergies: &[Allergy], doc: &str) {
         ] {
             x.empty("templateId", &[("root", root)]);
         }
-        x.empty(
-            "id",
-            &[("root", &name_uuid(&format!("{doc}/allergie/{n}")))],
-        );
+        x.empty("id", &[("root", &name_uuid(&format!("{doc}/allergie/{n}")))]);
         x.empty("code", &[("nullFlavor", "NA")]);
         x.empty("statusCode", &[("code", "active")]);
         write_interval(x, a.since, None);
-        x.open(
-            "entryRelationship",
-            &[("typeCode", "SUBJ"), ("inversionInd", "false")],
-        );
-        x.open(
-            "observation",
-            &[
-                ("classCode", "OBS"),
-                ("moodCode", "EVN"),
-                ("negationInd", "false"),
-            ],
-        );
+        x.open("entryRelationship", &[("typeCode", "SUBJ"), ("inversionInd", "false")]);
+        x.open("observation", &[("classCode", "OBS"), ("moodCode", "EVN"), ("negationInd", "false")]);
         for root in [
             "2.16.840.1.113883.10.20.1.18",
             "2.16.840.1.113883.10.20.1.28",
@@ -372,10 +321,7 @@ fn write_allergies(x: &mut XmlWriter, allergies: &[Allergy], doc: &str) {
         ] {
             x.empty("templateId", &[("root", root)]);
         }
-        x.empty(
-            "id",
-            &[("root", &name_uuid(&format!("{doc}/allergie/{n}/obs")))],
-        );
+        x.empty("id", &[("root", &name_uuid(&format!("{doc}/allergie/{n}/obs")))]);
         x.empty(
             "code",
             &[
@@ -453,11 +399,7 @@ fn write_treatments(x: &mut XmlWriter, s: &Summary, doc: &str) {
         let reason = t.reason.and_then(|r| s.active_problems.get(r));
         x.open("td", &[]);
         if let Some(problem) = reason {
-            x.text(
-                "content",
-                &[("ID", &format!("med-{n}-motif"))],
-                problem.label,
-            );
+            x.text("content", &[("ID", &format!("med-{n}-motif"))], problem.label);
         }
         x.close();
         x.close();
@@ -469,10 +411,7 @@ fn write_treatments(x: &mut XmlWriter, s: &Summary, doc: &str) {
     for (i, t) in s.treatments.iter().enumerate() {
         let n = i + 1;
         x.open("entry", &[("typeCode", "DRIV")]);
-        x.open(
-            "substanceAdministration",
-            &[("classCode", "SBADM"), ("moodCode", "EVN")],
-        );
+        x.open("substanceAdministration", &[("classCode", "SBADM"), ("moodCode", "EVN")]);
         for root in [
             "2.16.840.1.113883.10.20.1.24",
             "1.3.6.1.4.1.19376.1.5.3.1.4.7",
@@ -499,14 +438,8 @@ fn write_treatments(x: &mut XmlWriter, s: &Summary, doc: &str) {
         x.empty("low", &[("value", &hl7_date(t.start))]);
         x.empty("high", &[("nullFlavor", "UNK")]);
         x.close();
-        x.open(
-            "effectiveTime",
-            &[("xsi:type", "PIVL_TS"), ("operator", "A")],
-        );
-        x.empty(
-            "period",
-            &[("value", &t.every_hours.to_string()), ("unit", "h")],
-        );
+        x.open("effectiveTime", &[("xsi:type", "PIVL_TS"), ("operator", "A")]);
+        x.empty("period", &[("value", &t.every_hours.to_string()), ("unit", "h")]);
         x.close();
         x.empty(
             "routeCode",
@@ -524,22 +457,15 @@ fn write_treatments(x: &mut XmlWriter, s: &Summary, doc: &str) {
         x.close();
         x.open("consumable", &[]);
         x.open("manufacturedProduct", &[]);
-        for root in [
-            "2.16.840.1.113883.10.20.1.53",
-            "1.3.6.1.4.1.19376.1.5.3.1.4.7.2",
-            "1.2.250.1.213.1.1.3.43",
-        ] {
+        for root in
+            ["2.16.840.1.113883.10.20.1.53", "1.3.6.1.4.1.19376.1.5.3.1.4.7.2", "1.2.250.1.213.1.1.3.43"]
+        {
             x.empty("templateId", &[("root", root)]);
         }
         x.open("manufacturedMaterial", &[]);
         x.open(
             "code",
-            &[
-                ("code", t.atc),
-                ("displayName", t.product),
-                ("codeSystem", ATC),
-                ("codeSystemName", "ATC"),
-            ],
+            &[("code", t.atc), ("displayName", t.product), ("codeSystem", ATC), ("codeSystemName", "ATC")],
         );
         x.open("originalText", &[]);
         x.empty("reference", &[("value", &format!("#med-{n}"))]);
@@ -554,10 +480,7 @@ fn write_treatments(x: &mut XmlWriter, s: &Summary, doc: &str) {
             x.open("act", &[("classCode", "ACT"), ("moodCode", "EVN")]);
             x.empty("templateId", &[("root", "1.3.6.1.4.1.19376.1.5.3.1.4.4.1")]);
             x.empty("templateId", &[("root", "1.2.250.1.213.1.1.3.36")]);
-            x.empty(
-                "id",
-                &[("root", &name_uuid(&format!("{doc}/med/{n}/motif")))],
-            );
+            x.empty("id", &[("root", &name_uuid(&format!("{doc}/med/{n}/motif")))]);
             x.open(
                 "code",
                 &[

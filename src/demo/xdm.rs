@@ -55,21 +55,12 @@ pub(crate) fn xdm_zip(documents: &[&GeneratedDocument], submission: &Submission)
         .unix_permissions(0o644);
 
     let mut entries: Vec<(String, Vec<u8>)> = vec![
-        (
-            "INDEX.HTM".into(),
-            index_htm(documents, submission).into_bytes(),
-        ),
-        (
-            "README.TXT".into(),
-            readme_txt(documents, submission).into_bytes(),
-        ),
+        ("INDEX.HTM".into(), index_htm(documents, submission).into_bytes()),
+        ("README.TXT".into(), readme_txt(documents, submission).into_bytes()),
         (format!("{SUBSET}/METADATA.XML"), metadata.into_bytes()),
     ];
     for (i, doc) in documents.iter().enumerate() {
-        entries.push((
-            format!("{SUBSET}/{}", document_entry_name(i + 1)),
-            doc.xml.as_bytes().to_vec(),
-        ));
+        entries.push((format!("{SUBSET}/{}", document_entry_name(i + 1)), doc.xml.as_bytes().to_vec()));
     }
     for (name, bytes) in entries {
         // Writing to an in-memory cursor only fails on a bug in the zip crate.
@@ -77,29 +68,18 @@ pub(crate) fn xdm_zip(documents: &[&GeneratedDocument], submission: &Submission)
             let _ = zip.write_all(&bytes);
         }
     }
-    zip.finish()
-        .map(|cursor| cursor.into_inner())
-        .unwrap_or_default()
+    zip.finish().map(|cursor| cursor.into_inner()).unwrap_or_default()
 }
 
 /// HL7 v2 XCN of a professional identified by RPPS, as French XDS metadata writes authors.
 fn xcn(who: &Professional) -> String {
-    format!(
-        "{}^{}^{}^^^^^^&{RPPS_OID}&ISO^D^^^IDNPS",
-        who.id_extension(),
-        who.family,
-        who.given
-    )
+    format!("{}^{}^{}^^^^^^&{RPPS_OID}&ISO^D^^^IDNPS", who.id_extension(), who.family, who.given)
 }
 
 /// HL7 v2 XON of an organization identified by FINESS.
 fn xon(who: &Professional) -> String {
     let org = &who.organization;
-    format!(
-        "{}^^^^^&{FINESS_OID}&ISO^IDNST^^^{}",
-        org.name,
-        org.id_extension()
-    )
+    format!("{}^^^^^&{FINESS_OID}&ISO^IDNST^^^{}", org.name, org.id_extension())
 }
 
 fn patient_id(p: &Patient) -> String {
@@ -122,14 +102,7 @@ fn slot(x: &mut XmlWriter, name: &str, values: &[String]) {
 
 fn localized(x: &mut XmlWriter, element: &'static str, value: &str) {
     x.open(element, &[]);
-    x.empty(
-        "rim:LocalizedString",
-        &[
-            ("xml:lang", "fr-FR"),
-            ("charset", "UTF-8"),
-            ("value", value),
-        ],
-    );
+    x.empty("rim:LocalizedString", &[("xml:lang", "fr-FR"), ("charset", "UTF-8"), ("value", value)]);
     x.close();
 }
 
@@ -168,30 +141,14 @@ fn author_classification(x: &mut XmlWriter, scheme: &str, object: &str, who: &Pr
     slot(x, "authorPerson", &[xcn(who)]);
     slot(x, "authorInstitution", &[xon(who)]);
     let (code, display) = who.specialty;
-    slot(
-        x,
-        "authorSpecialty",
-        &[format!("{code}^{display}^1.2.250.1.213.1.1.4.5")],
-    );
+    slot(x, "authorSpecialty", &[format!("{code}^{display}^1.2.250.1.213.1.1.4.5")]);
     x.close();
 }
 
-fn external_identifier(
-    x: &mut XmlWriter,
-    scheme: &str,
-    object: &str,
-    id: &str,
-    value: &str,
-    name: &str,
-) {
+fn external_identifier(x: &mut XmlWriter, scheme: &str, object: &str, id: &str, value: &str, name: &str) {
     x.open(
         "rim:ExternalIdentifier",
-        &[
-            ("identificationScheme", scheme),
-            ("registryObject", object),
-            ("id", id),
-            ("value", value),
-        ],
+        &[("identificationScheme", scheme), ("registryObject", object), ("id", id), ("value", value)],
     );
     localized(x, "rim:Name", name);
     x.close();
@@ -209,10 +166,7 @@ pub(crate) fn metadata_xml(documents: &[&GeneratedDocument], s: &Submission) -> 
     );
     x.open("rim:RegistryObjectList", &[]);
 
-    let set_id = format!(
-        "urn:uuid:{}",
-        name_uuid(&format!("xdm/{}", s.number)).to_lowercase()
-    );
+    let set_id = format!("urn:uuid:{}", name_uuid(&format!("xdm/{}", s.number)).to_lowercase());
     let patient = documents.first().map(|d| &d.meta.patient);
 
     for (i, doc) in documents.iter().enumerate() {
@@ -225,10 +179,7 @@ pub(crate) fn metadata_xml(documents: &[&GeneratedDocument], s: &Submission) -> 
             &[
                 ("id", &id),
                 ("mimeType", "text/xml"),
-                (
-                    "objectType",
-                    "urn:uuid:7edca82f-054d-47f2-a032-9b2a5b5186c1",
-                ),
+                ("objectType", "urn:uuid:7edca82f-054d-47f2-a032-9b2a5b5186c1"),
             ],
         );
         slot(&mut x, "creationTime", &[xds_time(m.created)]);
@@ -252,12 +203,7 @@ pub(crate) fn metadata_xml(documents: &[&GeneratedDocument], s: &Submission) -> 
         slot(&mut x, "sourcePatientInfo", &info);
         slot(&mut x, "URI", &[document_entry_name(i + 1)]);
         localized(&mut x, "rim:Name", &m.title);
-        author_classification(
-            &mut x,
-            "urn:uuid:93606bcf-9494-43ec-9b4e-a7748d1a838d",
-            &id,
-            &m.author,
-        );
+        author_classification(&mut x, "urn:uuid:93606bcf-9494-43ec-9b4e-a7748d1a838d", &id, &m.author);
         let (class, class_display) = m.class_code;
         let codes: [(&str, &str, (&str, &str, &str)); 6] = [
             (
@@ -273,11 +219,7 @@ pub(crate) fn metadata_xml(documents: &[&GeneratedDocument], s: &Submission) -> 
             (
                 "urn:uuid:a09d5840-386c-46f2-b5ad-9c3699a4309d",
                 "formatCode",
-                (
-                    m.format_code.code,
-                    m.format_code.display,
-                    m.format_code.scheme,
-                ),
+                (m.format_code.code, m.format_code.display, m.format_code.scheme),
             ),
             (
                 "urn:uuid:f33fb8ac-18af-42cc-ae0e-ed0b0bdb91e1",
@@ -287,11 +229,7 @@ pub(crate) fn metadata_xml(documents: &[&GeneratedDocument], s: &Submission) -> 
             (
                 "urn:uuid:cccf5598-8b07-4b77-a05e-ae952c785ead",
                 "practiceSettingCode",
-                (
-                    org.practice_setting.0,
-                    org.practice_setting.1,
-                    "1.2.250.1.213.1.1.4.9",
-                ),
+                (org.practice_setting.0, org.practice_setting.1, "1.2.250.1.213.1.1.4.9"),
             ),
             (
                 "urn:uuid:f0306f51-975f-434e-a61c-c59651d33983",
@@ -325,29 +263,17 @@ pub(crate) fn metadata_xml(documents: &[&GeneratedDocument], s: &Submission) -> 
         "rim:RegistryPackage",
         &[
             ("id", &set_id),
-            (
-                "objectType",
-                "urn:oasis:names:tc:ebxml-regrep:ObjectType:RegistryObject:RegistryPackage",
-            ),
+            ("objectType", "urn:oasis:names:tc:ebxml-regrep:ObjectType:RegistryObject:RegistryPackage"),
         ],
     );
     slot(&mut x, "submissionTime", &[xds_time(s.submitted)]);
     slot(
         &mut x,
         "intendedRecipient",
-        &[format!(
-            "|{}|^^Internet^{}",
-            xcn(s.recipient),
-            s.recipient.mssante()
-        )],
+        &[format!("|{}|^^Internet^{}", xcn(s.recipient), s.recipient.mssante())],
     );
     localized(&mut x, "rim:Name", &s.title);
-    author_classification(
-        &mut x,
-        "urn:uuid:a7058bb9-b4e4-4307-ba5b-e3f0ab85e12d",
-        &set_id,
-        s.sender,
-    );
+    author_classification(&mut x, "urn:uuid:a7058bb9-b4e4-4307-ba5b-e3f0ab85e12d", &set_id, s.sender);
     let facility = s.sender.organization.facility;
     classification(
         &mut x,
@@ -387,10 +313,7 @@ pub(crate) fn metadata_xml(documents: &[&GeneratedDocument], s: &Submission) -> 
         "rim:Classification",
         &[
             ("classifiedObject", &set_id),
-            (
-                "classificationNode",
-                "urn:uuid:a54d6aa5-d40d-43f9-88c5-b4633d873bdd",
-            ),
+            ("classificationNode", "urn:uuid:a54d6aa5-d40d-43f9-88c5-b4633d873bdd"),
             ("id", &format!("{set_id}-node")),
         ],
     );
@@ -399,10 +322,7 @@ pub(crate) fn metadata_xml(documents: &[&GeneratedDocument], s: &Submission) -> 
         x.open(
             "rim:Association",
             &[
-                (
-                    "associationType",
-                    "urn:oasis:names:tc:ebxml-regrep:AssociationType:HasMember",
-                ),
+                ("associationType", "urn:oasis:names:tc:ebxml-regrep:AssociationType:HasMember"),
                 ("sourceObject", &set_id),
                 ("targetObject", &id),
                 ("id", &format!("{id}-member")),
@@ -459,11 +379,7 @@ fn readme_txt(documents: &[&GeneratedDocument], s: &Submission) -> String {
         documents.len()
     );
     for (i, doc) in documents.iter().enumerate() {
-        text.push_str(&format!(
-            "  {SUBSET}/{} : {}\r\n",
-            document_entry_name(i + 1),
-            doc.meta.title
-        ));
+        text.push_str(&format!("  {SUBSET}/{} : {}\r\n", document_entry_name(i + 1), doc.meta.title));
     }
     text.push_str("\r\nOuvrir INDEX.HTM pour la liste des documents.\r\n");
     text

@@ -23,10 +23,7 @@ impl XmlWriter {
     pub(crate) fn with_capacity(capacity: usize) -> Self {
         let mut out = String::with_capacity(capacity);
         out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-        Self {
-            out,
-            open: Vec::new(),
-        }
+        Self { out, open: Vec::new() }
     }
 
     /// Bytes written so far.

@@ -147,9 +147,7 @@ impl PersonName {
 
     /// The used name: family part qualified CL (nom utilisé), else SP (nom d'usage).
     pub fn used_name(&self) -> Option<&str> {
-        let q = |q: &str| {
-            self.parts_of(NamePartKind::Family).find(|p| p.qualifier.as_deref() == Some(q))
-        };
+        let q = |q: &str| self.parts_of(NamePartKind::Family).find(|p| p.qualifier.as_deref() == Some(q));
         q("CL").or_else(|| q("SP")).map(|p| p.value.as_str())
     }
 

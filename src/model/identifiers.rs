@@ -90,20 +90,14 @@ const PATIENT_ROOTS: [(&str, PatientIdKind); 6] = [
 /// The kind of a patient identifier from its root OID (surrounding whitespace ignored).
 pub fn patient_id_kind(root: &str) -> PatientIdKind {
     let root = root.trim();
-    PATIENT_ROOTS
-        .iter()
-        .find(|(oid, _)| *oid == root)
-        .map_or(PatientIdKind::Local, |(_, kind)| *kind)
+    PATIENT_ROOTS.iter().find(|(oid, _)| *oid == root).map_or(PatientIdKind::Local, |(_, kind)| *kind)
 }
 
 impl PatientIdKind {
     /// True for the four INS kinds: the identifiers that require the INS identity traits
     /// (birth names, birth date, sex, birthplace) beside them.
     pub fn is_ins(self) -> bool {
-        matches!(
-            self,
-            Self::InsNir | Self::InsNirTest | Self::InsNirDemo | Self::InsNia
-        )
+        matches!(self, Self::InsNir | Self::InsNirTest | Self::InsNirDemo | Self::InsNia)
     }
 
     /// True when the value is a NIR or NIA, whose key [`check_nir`] can verify.
@@ -113,10 +107,7 @@ impl PatientIdKind {
 
     /// The root OID of this kind; `None` for [`PatientIdKind::Local`].
     pub fn oid(self) -> Option<&'static str> {
-        PATIENT_ROOTS
-            .iter()
-            .find(|(_, kind)| *kind == self)
-            .map(|(oid, _)| *oid)
+        PATIENT_ROOTS.iter().find(|(_, kind)| *kind == self).map(|(oid, _)| *oid)
     }
 
     /// The label a French user knows (as the ANS stylesheet shows it).
@@ -235,11 +226,7 @@ pub fn check_nir(value: &str) -> NirCheck {
     check.sex_digit = Some(digit(0));
     check.birth_year = Some(two(1));
     check.birth_month = Some(two(3)).filter(|m| (1..=12).contains(m));
-    let department_len = if matches!((chars[5], chars[6]), ('9', '7') | ('9', '8')) {
-        3
-    } else {
-        2
-    };
+    let department_len = if matches!((chars[5], chars[6]), ('9', '7') | ('9', '8')) { 3 } else { 2 };
     check.department = Some(chars[5..5 + department_len].iter().collect());
 
     let number = chars[..13].iter().enumerate().fold(0u64, |n, (i, c)| {
@@ -319,32 +306,16 @@ pub fn practitioner_id(root: &str, extension: &str) -> Option<PractitionerId> {
             "Id cabinet ADELI / n° de registre",
             "ADELI practice id / local registration number",
         ),
-        '3' => (
-            PractitionerIdKind::Other,
-            "FINESS / n° de registre",
-            "FINESS / local registration number",
-        ),
-        '4' => (
-            PractitionerIdKind::Other,
-            "SIREN / n° de registre",
-            "SIREN / local registration number",
-        ),
-        '5' => (
-            PractitionerIdKind::Other,
-            "SIRET / n° de registre",
-            "SIRET / local registration number",
-        ),
+        '3' => (PractitionerIdKind::Other, "FINESS / n° de registre", "FINESS / local registration number"),
+        '4' => (PractitionerIdKind::Other, "SIREN / n° de registre", "SIREN / local registration number"),
+        '5' => (PractitionerIdKind::Other, "SIRET / n° de registre", "SIRET / local registration number"),
         '6' => (
             PractitionerIdKind::Other,
             "Id cabinet RPPS / n° de registre",
             "RPPS practice id / local registration number",
         ),
         '8' => (PractitionerIdKind::Rpps, "N° RPPS", "RPPS number"),
-        _ => (
-            PractitionerIdKind::Other,
-            "type d'identifiant inconnu",
-            "unknown identifier type",
-        ),
+        _ => (PractitionerIdKind::Other, "type d'identifiant inconnu", "unknown identifier type"),
     };
     let verdict = match prefix {
         '8' => check_keyed_digits(number, 11, "an RPPS number", Luhn::Plain),
@@ -358,12 +329,10 @@ pub fn practitioner_id(root: &str, extension: &str) -> Option<PractitionerId> {
              0 (ADELI), or 1, 3, 4, 5, 6 followed by a structure id, '/' and a number"
         )),
     };
-    let problem = verdict
-        .problem
-        .map(|p| match practitioner_hint(prefix, extension) {
-            Some(hint) => format!("{p}; {hint}"),
-            None => p,
-        });
+    let problem = verdict.problem.map(|p| match practitioner_hint(prefix, extension) {
+        Some(hint) => format!("{p}; {hint}"),
+        None => p,
+    });
     Some(PractitionerId {
         kind,
         prefix,
@@ -465,12 +434,9 @@ pub fn organization_id(root: &str, extension: &str) -> Option<OrganizationId> {
             "SIRET number",
             check_keyed_digits(number, 14, "a SIRET number", Luhn::Siret),
         ),
-        '4' => (
-            OrganizationIdKind::RppsCabinet,
-            "Id cabinet RPPS",
-            "RPPS practice id",
-            check_non_empty(number),
-        ),
+        '4' => {
+            (OrganizationIdKind::RppsCabinet, "Id cabinet RPPS", "RPPS practice id", check_non_empty(number))
+        }
         _ => (
             OrganizationIdKind::Other,
             "type d'identifiant inconnu",
@@ -481,12 +447,10 @@ pub fn organization_id(root: &str, extension: &str) -> Option<OrganizationId> {
             )),
         ),
     };
-    let problem = verdict
-        .problem
-        .map(|p| match organization_hint(prefix, extension) {
-            Some(hint) => format!("{p}; {hint}"),
-            None => p,
-        });
+    let problem = verdict.problem.map(|p| match organization_hint(prefix, extension) {
+        Some(hint) => format!("{p}; {hint}"),
+        None => p,
+    });
     Some(OrganizationId {
         kind,
         prefix,
@@ -522,19 +486,11 @@ struct Verdict {
 
 impl Verdict {
     fn ok(key_ok: Option<bool>) -> Self {
-        Self {
-            format_ok: true,
-            key_ok,
-            problem: None,
-        }
+        Self { format_ok: true, key_ok, problem: None }
     }
 
     fn bad(problem: String) -> Self {
-        Self {
-            format_ok: false,
-            key_ok: None,
-            problem: Some(problem),
-        }
+        Self { format_ok: false, key_ok: None, problem: Some(problem) }
     }
 }
 
@@ -554,9 +510,7 @@ enum Luhn {
 fn check_keyed_digits(number: &str, len: usize, what: &str, luhn: Luhn) -> Verdict {
     let shape_ok = match luhn {
         Luhn::Finess => number.len() == len && is_finess_shaped(number),
-        Luhn::Plain | Luhn::Siret => {
-            number.len() == len && number.bytes().all(|b| b.is_ascii_digit())
-        }
+        Luhn::Plain | Luhn::Siret => number.len() == len && number.bytes().all(|b| b.is_ascii_digit()),
     };
     if !shape_ok {
         let shape = match luhn {
@@ -597,10 +551,7 @@ fn check_keyed_digits(number: &str, len: usize, what: &str, luhn: Luhn) -> Verdi
 
 /// ADELI: 9 characters (department, which may be 2A/2B, then digits); no key checked.
 fn check_adeli(number: &str) -> Verdict {
-    let shape_ok = number.len() == 9
-        && number
-            .bytes()
-            .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase());
+    let shape_ok = number.len() == 9 && number.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_uppercase());
     if shape_ok {
         Verdict::ok(None)
     } else {
@@ -647,9 +598,9 @@ fn check_non_empty(number: &str) -> Verdict {
 fn is_finess_shaped(s: &str) -> bool {
     let b = s.as_bytes();
     b.len() == 9
-        && b.iter().enumerate().all(|(i, c)| {
-            c.is_ascii_digit() || (i == 1 && b[0] == b'2' && (*c == b'A' || *c == b'B'))
-        })
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| c.is_ascii_digit() || (i == 1 && b[0] == b'2' && (*c == b'A' || *c == b'B')))
 }
 
 /// Whether a string of ASCII digits passes the Luhn check; false for anything else.
@@ -713,11 +664,7 @@ mod tests {
             (" 1.2.250.1.213.1.4.10 ", PatientIdKind::InsNirTest, true),
         ];
         for (root, kind, ins) in cases {
-            assert_eq!(
-                (patient_id_kind(root), patient_id_kind(root).is_ins()),
-                (kind, ins),
-                "{root:?}"
-            );
+            assert_eq!((patient_id_kind(root), patient_id_kind(root).is_ins()), (kind, ins), "{root:?}");
         }
     }
 
@@ -734,10 +681,7 @@ mod tests {
     #[test]
     fn patient_kinds_have_labels_and_serialize_in_kebab_case() {
         assert_eq!(PatientIdKind::InsNirTest.label_fr(), "INS-NIR de test");
-        assert_eq!(
-            PatientIdKind::InsNir.label_en(),
-            "INS-NIR (national health identifier)"
-        );
+        assert_eq!(PatientIdKind::InsNir.label_en(), "INS-NIR (national health identifier)");
         let json = serde_json::to_value(PatientIdKind::InsNirDemo).ok();
         assert_eq!(json, Some(serde_json::json!("ins-nir-demo")));
     }
@@ -746,17 +690,8 @@ mod tests {
     fn check_key(value: &str, expected_key: u8, key_ok: bool) {
         let check = check_nir(value);
         assert!(check.well_formed, "{value:?}: {:?}", check.problem);
-        assert_eq!(
-            (check.expected_key, check.key_ok),
-            (Some(expected_key), key_ok),
-            "{value:?}"
-        );
-        assert_eq!(
-            check.problem.is_none(),
-            key_ok,
-            "{value:?}: {:?}",
-            check.problem
-        );
+        assert_eq!((check.expected_key, check.key_ok), (Some(expected_key), key_ok), "{value:?}");
+        assert_eq!(check.problem.is_none(), key_ok, "{value:?}: {:?}", check.problem);
     }
 
     #[test]
@@ -784,10 +719,7 @@ mod tests {
         check_key("269032B04512340", 40, true);
         // Same digits as the 2A case in 2B: 1850218004123 mod 97 = 62 → 35, so 08 is wrong.
         check_key("185022B00412308", 35, false);
-        assert_eq!(
-            check_nir("185022A00412308").department.as_deref(),
-            Some("2A")
-        );
+        assert_eq!(check_nir("185022A00412308").department.as_deref(), Some("2A"));
     }
 
     #[test]
@@ -810,10 +742,7 @@ mod tests {
             (Some(2), Some(79), Some(3), Some("51"), Some(89))
         );
         // Overseas departments have three digits.
-        assert_eq!(
-            check_nir("189119710501272").department.as_deref(),
-            Some("971")
-        );
+        assert_eq!(check_nir("189119710501272").department.as_deref(), Some("971"));
         // A month code outside 01-12 means the month was unknown.
         assert_eq!(check_nir("189209710501272").birth_month, None);
     }
@@ -885,10 +814,7 @@ mod tests {
             (id.kind, id.prefix, id.number.as_str(), id.meaning_fr),
             (PractitionerIdKind::Rpps, '8', "01234567897", "N° RPPS")
         );
-        assert_eq!(
-            (id.format_ok, id.key_ok, id.problem),
-            (true, Some(true), None)
-        );
+        assert_eq!((id.format_ok, id.key_ok, id.problem), (true, Some(true), None));
         assert_eq!(ps("810002422979").key_ok, Some(true));
     }
 
@@ -910,9 +836,7 @@ mod tests {
         let id = ps("8011234567897");
         assert!(!id.format_ok);
         assert_eq!(id.key_ok, None);
-        assert!(id
-            .problem
-            .is_some_and(|p| p.contains("expected 11 digits, found 12 characters")));
+        assert!(id.problem.is_some_and(|p| p.contains("expected 11 digits, found 12 characters")));
     }
 
     #[test]
@@ -920,9 +844,7 @@ mod tests {
         // Read as prefix 1 (ADELI practice / number), which needs a '/'.
         let id = ps("10100997245");
         assert_eq!((id.kind, id.format_ok), (PractitionerIdKind::Other, false));
-        assert!(id
-            .problem
-            .is_some_and(|p| p.ends_with("an RPPS number written without its '8' prefix")));
+        assert!(id.problem.is_some_and(|p| p.ends_with("an RPPS number written without its '8' prefix")));
     }
 
     #[test]
@@ -948,12 +870,7 @@ mod tests {
         let id = ps("518003502400041/1.2.250.1.215.1.2");
         assert_eq!(
             (id.kind, id.meaning_en, id.format_ok, id.key_ok),
-            (
-                PractitionerIdKind::Other,
-                "SIRET / local registration number",
-                true,
-                Some(true)
-            )
+            (PractitionerIdKind::Other, "SIRET / local registration number", true, Some(true))
         );
         assert_eq!(ps("3750803447/12345").key_ok, Some(true));
         assert_eq!(ps("6anything/1").key_ok, None);
@@ -970,10 +887,7 @@ mod tests {
 
     #[test]
     fn other_roots_and_empty_extensions_are_not_ps_ids() {
-        assert_eq!(
-            practitioner_id(OID_STRUCTURE_NATIONAL, "801234567897"),
-            None
-        );
+        assert_eq!(practitioner_id(OID_STRUCTURE_NATIONAL, "801234567897"), None);
         assert_eq!(practitioner_id(OID_PS_NATIONAL, "  "), None);
     }
 
@@ -1014,19 +928,14 @@ mod tests {
     fn finess_without_its_prefix_is_recognised() {
         let id = org("101235555");
         assert!(!id.format_ok);
-        assert!(id
-            .problem
-            .is_some_and(|p| p.contains("a FINESS number written without its '1' prefix")));
+        assert!(id.problem.is_some_and(|p| p.contains("a FINESS number written without its '1' prefix")));
     }
 
     #[test]
     fn siren_and_siret() {
         // 80123456 calls for the Luhn digit 8; the ANS examples' pharmacy writes 7.
         let siren = org("2801234568");
-        assert_eq!(
-            (siren.kind, siren.key_ok),
-            (OrganizationIdKind::Siren, Some(true))
-        );
+        assert_eq!((siren.kind, siren.key_ok), (OrganizationIdKind::Siren, Some(true)));
         assert_eq!(org("2801234567").key_ok, Some(false));
         // SIRET of the CNAM and of the CNOP.
         let siret = org("318003502400041");
@@ -1051,12 +960,7 @@ mod tests {
     fn practice_ids_are_kept_without_checks() {
         let adeli = org("00B105729400");
         assert_eq!(
-            (
-                adeli.kind,
-                adeli.number.as_str(),
-                adeli.format_ok,
-                adeli.key_ok
-            ),
+            (adeli.kind, adeli.number.as_str(), adeli.format_ok, adeli.key_ok),
             (OrganizationIdKind::AdeliCabinet, "0B105729400", true, None)
         );
         assert_eq!(org("4123").kind, OrganizationIdKind::RppsCabinet);
@@ -1067,9 +971,7 @@ mod tests {
     fn a_professional_rpps_under_the_structure_root_is_flagged() {
         let id = org("801234567897");
         assert_eq!((id.kind, id.format_ok), (OrganizationIdKind::Other, false));
-        assert!(id
-            .problem
-            .is_some_and(|p| p.contains("use root 1.2.250.1.71.4.2.1")));
+        assert!(id.problem.is_some_and(|p| p.contains("use root 1.2.250.1.71.4.2.1")));
     }
 
     #[test]

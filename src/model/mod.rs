@@ -12,7 +12,9 @@ pub mod time;
 
 use serde::Serialize;
 
-pub use body::{Attachment, AttachmentKind, Body, Entry, Narrative, NarrativeNode, Section, Statement, Value};
+pub use body::{
+    Attachment, AttachmentKind, Body, Entry, Narrative, NarrativeNode, Section, Statement, Value,
+};
 pub use common::{Address, Code, Identifier, PersonName, Telecom, Text};
 pub use header::{Author, Header, Organization, Patient};
 

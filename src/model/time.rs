@@ -16,9 +16,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{
-    DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, Offset, TimeZone, Timelike, Utc,
-};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, Offset, TimeZone, Timelike, Utc};
 use chrono_tz::Europe::Paris;
 use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
@@ -119,9 +117,7 @@ impl Timestamp {
     pub fn parse(input: &str) -> Result<Timestamp, TimeError> {
         let s = input.trim();
         if s.is_empty() {
-            return Err(TimeError::new(format!(
-                "empty timestamp: expected an HL7 timestamp {TS_GRAMMAR}"
-            )));
+            return Err(TimeError::new(format!("empty timestamp: expected an HL7 timestamp {TS_GRAMMAR}")));
         }
         if looks_separated(s) {
             return Err(TimeError::new(format!(
@@ -172,10 +168,7 @@ impl Timestamp {
 
         // `digits` is ASCII digits only: every slice is on a char boundary and parses.
         let field = |from: usize, to: usize| -> u16 {
-            digits
-                .get(from..to)
-                .and_then(|d| d.parse().ok())
-                .unwrap_or(0)
+            digits.get(from..to).and_then(|d| d.parse().ok()).unwrap_or(0)
         };
         let year = field(0, 4);
         let component = |from: usize, to: usize, present: bool, default: u8| -> u8 {
@@ -209,12 +202,7 @@ impl Timestamp {
             return Err(out_of_range("minute", minute, "0-59", s));
         }
         if second > 59 {
-            return Err(out_of_range(
-                "second",
-                second,
-                "0-59; leap seconds are not accepted",
-                s,
-            ));
+            return Err(out_of_range("second", second, "0-59; leap seconds are not accepted", s));
         }
 
         let fraction = match fraction_text {
@@ -233,17 +221,10 @@ impl Timestamp {
                         quote(s)
                     )));
                 }
-                Some(Fraction {
-                    value: f.parse().unwrap_or(0),
-                    digits: u8::try_from(f.len()).unwrap_or(4),
-                })
+                Some(Fraction { value: f.parse().unwrap_or(0), digits: u8::try_from(f.len()).unwrap_or(4) })
             }
         };
-        let precision = if fraction.is_some() {
-            Precision::Fraction
-        } else {
-            precision
-        };
+        let precision = if fraction.is_some() { Precision::Fraction } else { precision };
 
         let offset_minutes = match offset_text {
             None => None,
@@ -306,8 +287,7 @@ impl Timestamp {
 
     /// The UTC offset as written; `None` means local time with an unknown offset.
     pub fn offset(&self) -> Option<FixedOffset> {
-        self.offset_minutes
-            .and_then(|m| FixedOffset::east_opt(i32::from(m) * 60))
+        self.offset_minutes.and_then(|m| FixedOffset::east_opt(i32::from(m) * 60))
     }
 
     fn component(&self, needed: Precision, value: u8) -> Option<u8> {
@@ -367,12 +347,7 @@ impl Timestamp {
         }
         let (date, hour, minute, second) = match self.in_paris() {
             Some(local) => (
-                format!(
-                    "{:02}/{:02}/{:04}",
-                    local.day(),
-                    local.month(),
-                    local.year()
-                ),
+                format!("{:02}/{:02}/{:04}", local.day(), local.month(), local.year()),
                 local.hour(),
                 local.minute(),
                 local.second(),
@@ -386,10 +361,9 @@ impl Timestamp {
         };
         match (self.precision, self.fraction) {
             (Precision::Hour, _) => format!("{date} {hour:02}h"),
-            (_, Some(fraction)) => format!(
-                "{date} {hour:02}:{minute:02}:{second:02},{}",
-                fraction_digits(fraction)
-            ),
+            (_, Some(fraction)) => {
+                format!("{date} {hour:02}:{minute:02}:{second:02},{}", fraction_digits(fraction))
+            }
             (Precision::Second, None) if second != 0 => {
                 format!("{date} {hour:02}:{minute:02}:{second:02}")
             }
@@ -414,17 +388,8 @@ impl Timestamp {
     /// The written components as a naive date-time, missing ones at their smallest value.
     fn naive_earliest(&self) -> Option<NaiveDateTime> {
         let nanos = self.fraction.map_or(0, Fraction::nanos);
-        NaiveDate::from_ymd_opt(
-            i32::from(self.year),
-            u32::from(self.month),
-            u32::from(self.day),
-        )?
-        .and_hms_nano_opt(
-            u32::from(self.hour),
-            u32::from(self.minute),
-            u32::from(self.second),
-            nanos,
-        )
+        NaiveDate::from_ymd_opt(i32::from(self.year), u32::from(self.month), u32::from(self.day))?
+            .and_hms_nano_opt(u32::from(self.hour), u32::from(self.minute), u32::from(self.second), nanos)
     }
 
     fn fixed_datetime(&self) -> Option<DateTime<FixedOffset>> {
@@ -449,26 +414,16 @@ impl Timestamp {
     /// (the earlier instant when the clock goes back, the standard offset inside the hour
     /// skipped in spring).
     pub fn sort_key(&self) -> (i64, u32, Precision) {
-        let instant = self
-            .fixed_datetime()
-            .map(|dt| dt.with_timezone(&Utc))
-            .or_else(|| {
-                let naive = self.naive_earliest()?;
-                let in_paris = Paris.from_local_datetime(&naive).earliest().or_else(|| {
-                    let standard = Paris.offset_from_utc_datetime(&naive).fix();
-                    standard
-                        .from_local_datetime(&naive)
-                        .single()
-                        .map(|dt| dt.with_timezone(&Paris))
-                })?;
-                Some(in_paris.with_timezone(&Utc))
-            });
+        let instant = self.fixed_datetime().map(|dt| dt.with_timezone(&Utc)).or_else(|| {
+            let naive = self.naive_earliest()?;
+            let in_paris = Paris.from_local_datetime(&naive).earliest().or_else(|| {
+                let standard = Paris.offset_from_utc_datetime(&naive).fix();
+                standard.from_local_datetime(&naive).single().map(|dt| dt.with_timezone(&Paris))
+            })?;
+            Some(in_paris.with_timezone(&Utc))
+        });
         match instant {
-            Some(utc) => (
-                utc.timestamp(),
-                utc.timestamp_subsec_nanos(),
-                self.precision,
-            ),
+            Some(utc) => (utc.timestamp(), utc.timestamp_subsec_nanos(), self.precision),
             // Unreachable for a parsed value; keeps the function total.
             None => (i64::MIN, 0, self.precision),
         }
@@ -536,10 +491,7 @@ pub struct Interval {
 impl Interval {
     /// An interval written as a single value (`<effectiveTime value="…"/>`).
     pub fn point(value: Timestamp) -> Self {
-        Self {
-            value: Some(value),
-            ..Self::default()
-        }
+        Self { value: Some(value), ..Self::default() }
     }
 
     /// True when no bound, center or value is present (e.g. only a nullFlavor was written).
@@ -561,24 +513,14 @@ impl Interval {
                     return from;
                 }
                 let same_day = match (from.split_once(' '), to.split_once(' ')) {
-                    (Some((day_from, time_from)), Some((day_to, time_to)))
-                        if day_from == day_to =>
-                    {
+                    (Some((day_from, time_from)), Some((day_to, time_to))) if day_from == day_to => {
                         Some(format!("le {day_from} de {time_from} à {time_to}"))
                     }
                     _ => None,
                 };
                 same_day.unwrap_or_else(|| {
-                    let start = if low.precision >= Precision::Day {
-                        "du"
-                    } else {
-                        "de"
-                    };
-                    let end = if high.precision >= Precision::Day {
-                        "au"
-                    } else {
-                        "à"
-                    };
+                    let start = if low.precision >= Precision::Day { "du" } else { "de" };
+                    let end = if high.precision >= Precision::Day { "au" } else { "à" };
                     format!("{start} {from} {end} {to}")
                 })
             }
@@ -600,11 +542,7 @@ impl Interval {
 
 /// `le 01/04/2021` for a day or finer, `2021` / `04/2021` for coarser values.
 fn with_article(ts: &Timestamp, day_article: &str, coarse_article: &str) -> String {
-    let article = if ts.precision >= Precision::Day {
-        day_article
-    } else {
-        coarse_article
-    };
+    let article = if ts.precision >= Precision::Day { day_article } else { coarse_article };
     format!("{article}{}", ts.display())
 }
 
@@ -684,18 +622,11 @@ fn parse_offset(text: &str, whole: &str) -> Result<i16, TimeError> {
 }
 
 fn out_of_range(what: &str, value: u8, range: &str, whole: &str) -> TimeError {
-    TimeError::new(format!(
-        "{what} {value} is out of range ({range}) in {}",
-        quote(whole)
-    ))
+    TimeError::new(format!("{what} {value} is out of range ({range}) in {}", quote(whole)))
 }
 
 fn fraction_digits(fraction: Fraction) -> String {
-    format!(
-        "{:0width$}",
-        fraction.value,
-        width = usize::from(fraction.digits)
-    )
+    format!("{:0width$}", fraction.value, width = usize::from(fraction.digits))
 }
 
 fn format_offset(minutes: i16) -> String {
@@ -755,101 +686,47 @@ mod tests {
         check("2021", Precision::Year, "2021", "2021");
         check("202104", Precision::Month, "2021-04", "04/2021");
         check("20210401", Precision::Day, "2021-04-01", "01/04/2021");
-        check(
-            "2021040117",
-            Precision::Hour,
-            "2021-04-01T17",
-            "01/04/2021 17h",
-        );
-        check(
-            "202104011710",
-            Precision::Minute,
-            "2021-04-01T17:10",
-            "01/04/2021 17:10",
-        );
-        check(
-            "20210401171005",
-            Precision::Second,
-            "2021-04-01T17:10:05",
-            "01/04/2021 17:10:05",
-        );
-        check(
-            "20210401171005.25",
-            Precision::Fraction,
-            "2021-04-01T17:10:05.25",
-            "01/04/2021 17:10:05,25",
-        );
+        check("2021040117", Precision::Hour, "2021-04-01T17", "01/04/2021 17h");
+        check("202104011710", Precision::Minute, "2021-04-01T17:10", "01/04/2021 17:10");
+        check("20210401171005", Precision::Second, "2021-04-01T17:10:05", "01/04/2021 17:10:05");
+        check("20210401171005.25", Precision::Fraction, "2021-04-01T17:10:05.25", "01/04/2021 17:10:05,25");
     }
 
     #[test]
     fn components_below_the_precision_are_absent() {
         let year = ts("1979");
-        assert_eq!(
-            (year.year(), year.month(), year.day(), year.hour()),
-            (1979, None, None, None)
-        );
+        assert_eq!((year.year(), year.month(), year.day(), year.hour()), (1979, None, None, None));
         let minute = ts("202104011710");
-        assert_eq!(
-            (minute.day(), minute.minute(), minute.second()),
-            (Some(1), Some(10), None)
-        );
+        assert_eq!((minute.day(), minute.minute(), minute.second()), (Some(1), Some(10), None));
     }
 
     #[test]
     fn a_summer_utc_time_is_shown_two_hours_later_in_paris() {
-        check(
-            "20210701120000+0000",
-            Precision::Second,
-            "2021-07-01T12:00:00+00:00",
-            "01/07/2021 14:00",
-        );
+        check("20210701120000+0000", Precision::Second, "2021-07-01T12:00:00+00:00", "01/07/2021 14:00");
     }
 
     #[test]
     fn a_winter_utc_time_is_shown_one_hour_later_in_paris() {
-        check(
-            "20210115120000+0000",
-            Precision::Second,
-            "2021-01-15T12:00:00+00:00",
-            "15/01/2021 13:00",
-        );
+        check("20210115120000+0000", Precision::Second, "2021-01-15T12:00:00+00:00", "15/01/2021 13:00");
     }
 
     #[test]
     fn a_winter_offset_written_in_summer_is_converted_to_summer_time() {
         // Paris switched to +02:00 on 28/03/2021: +0100 on 1 April is an hour behind.
-        check(
-            "202104011710+0100",
-            Precision::Minute,
-            "2021-04-01T17:10+01:00",
-            "01/04/2021 18:10",
-        );
-        check(
-            "202104011710+0200",
-            Precision::Minute,
-            "2021-04-01T17:10+02:00",
-            "01/04/2021 17:10",
-        );
+        check("202104011710+0100", Precision::Minute, "2021-04-01T17:10+01:00", "01/04/2021 18:10");
+        check("202104011710+0200", Precision::Minute, "2021-04-01T17:10+02:00", "01/04/2021 17:10");
     }
 
     #[test]
     fn conversion_can_change_the_day_and_year() {
         // 23:30 at -05:00 is 04:30 UTC on 1 January, 05:30 in Paris.
-        check(
-            "202112312330-0500",
-            Precision::Minute,
-            "2021-12-31T23:30-05:00",
-            "01/01/2022 05:30",
-        );
+        check("202112312330-0500", Precision::Minute, "2021-12-31T23:30-05:00", "01/01/2022 05:30");
     }
 
     #[test]
     fn a_time_without_offset_is_shown_as_written() {
         let t = ts("202107011200");
-        assert_eq!(
-            (t.display().as_str(), t.offset(), t.utc()),
-            ("01/07/2021 12:00", None, None)
-        );
+        assert_eq!((t.display().as_str(), t.offset(), t.utc()), ("01/07/2021 12:00", None, None));
     }
 
     #[test]
@@ -859,29 +736,14 @@ mod tests {
 
     #[test]
     fn an_hour_is_converted_only_by_whole_hours() {
-        check(
-            "2021070112+0000",
-            Precision::Hour,
-            "2021-07-01T12+00:00",
-            "01/07/2021 14h",
-        );
+        check("2021070112+0000", Precision::Hour, "2021-07-01T12+00:00", "01/07/2021 14h");
         // +05:30 → Paris would be 08:30, finer than the hour written: shown as written.
-        check(
-            "2021070112+0530",
-            Precision::Hour,
-            "2021-07-01T12+05:30",
-            "01/07/2021 12h",
-        );
+        check("2021070112+0530", Precision::Hour, "2021-07-01T12+05:30", "01/07/2021 12h");
     }
 
     #[test]
     fn seconds_are_shown_when_not_zero() {
-        check(
-            "20210701120005+0200",
-            Precision::Second,
-            "2021-07-01T12:00:05+02:00",
-            "01/07/2021 12:00:05",
-        );
+        check("20210701120005+0200", Precision::Second, "2021-07-01T12:00:05+02:00", "01/07/2021 12:00:05");
     }
 
     #[test]
@@ -898,9 +760,7 @@ mod tests {
             "2021-04-01T17:10:05.0025",
             "01/04/2021 17:10:05,0025",
         );
-        let utc = ts("20210401171005.5+0000")
-            .utc()
-            .map(|u| u.timestamp_subsec_millis());
+        let utc = ts("20210401171005.5+0000").utc().map(|u| u.timestamp_subsec_millis());
         assert_eq!(utc, Some(500));
     }
 
@@ -921,18 +781,8 @@ mod tests {
 
     #[test]
     fn offsets_up_to_fourteen_hours_are_accepted() {
-        check(
-            "202104011710+1400",
-            Precision::Minute,
-            "2021-04-01T17:10+14:00",
-            "01/04/2021 05:10",
-        );
-        check(
-            "202104011710-1200",
-            Precision::Minute,
-            "2021-04-01T17:10-12:00",
-            "02/04/2021 07:10",
-        );
+        check("202104011710+1400", Precision::Minute, "2021-04-01T17:10+14:00", "01/04/2021 05:10");
+        check("202104011710-1200", Precision::Minute, "2021-04-01T17:10-12:00", "02/04/2021 07:10");
         // A year with a negative offset looks like an ISO date but is a valid TS.
         check("2021-0400", Precision::Year, "2021", "2021");
     }
@@ -941,28 +791,19 @@ mod tests {
     fn leap_years_follow_the_gregorian_rules() {
         check("20240229", Precision::Day, "2024-02-29", "29/02/2024");
         check("20000229", Precision::Day, "2000-02-29", "29/02/2000");
-        check_error(
-            "20230229",
-            "day 29 is out of range in \"20230229\": February 2023 has 28 days",
-        );
+        check_error("20230229", "day 29 is out of range in \"20230229\": February 2023 has 28 days");
         check_error("19000229", "February 1900 has 28 days");
         check_error("20210431", "April 2021 has 30 days");
     }
 
     #[test]
     fn invalid_values_are_refused_with_a_message_saying_why() {
-        check_error(
-            "20211301",
-            "month 13 is out of range (1-12) in \"20211301\"",
-        );
+        check_error("20211301", "month 13 is out of range (1-12) in \"20211301\"");
         check_error("20210001", "month 0 is out of range");
         check_error("20210400", "day 0 is out of range");
         check_error("2021040124", "hour 24 is out of range (0-23)");
         check_error("202104011760", "minute 60 is out of range (0-59)");
-        check_error(
-            "20210401171060",
-            "second 60 is out of range (0-59; leap seconds are not accepted)",
-        );
+        check_error("20210401171060", "second 60 is out of range (0-59; leap seconds are not accepted)");
         check_error(
             "2021-04-01",
             "\"2021-04-01\" is not an HL7 timestamp: expected YYYYMMDDHHMMSS±ZZZZ without separators",
@@ -978,18 +819,12 @@ mod tests {
         check_error("2021x401", "unexpected character 'x'");
         check_error("2021é401", "unexpected character 'é'");
         check_error("+0100", "has a UTC offset but no date");
-        check_error(
-            "202104011710+01",
-            "the UTC offset must be a sign and 4 digits",
-        );
+        check_error("202104011710+01", "the UTC offset must be a sign and 4 digits");
         check_error("202104011710+01:00", "without separators");
         check_error("202104011710+1500", "offset +1500 is out of range");
         check_error("202104011710+1401", "UTC offsets go from -14:00 to +14:00");
         check_error("202104011710+0160", "offset minutes 60 are out of range");
-        check_error(
-            "202104011710.5",
-            "a fraction of a second must follow the seconds",
-        );
+        check_error("202104011710.5", "a fraction of a second must follow the seconds");
         check_error("20210401171005.", "1 to 4 digits");
         check_error("20210401171005.12345", "1 to 4 digits");
         check_error("20210401171005,25", "unexpected character ','");
@@ -1118,10 +953,7 @@ mod tests {
 
     #[test]
     fn interval_serializes_only_what_was_written() {
-        let interval = Interval {
-            low: Some(ts("2021")),
-            ..Interval::default()
-        };
+        let interval = Interval { low: Some(ts("2021")), ..Interval::default() };
         let json = serde_json::to_value(&interval).ok();
         let expected = serde_json::json!({
             "low": { "raw": "2021", "iso": "2021", "precision": "year", "display": "2021" }
@@ -1131,23 +963,13 @@ mod tests {
 
     #[track_caller]
     fn check_interval(low: Option<&str>, high: Option<&str>, center: Option<&str>, expected: &str) {
-        let interval = Interval {
-            low: low.map(ts),
-            high: high.map(ts),
-            center: center.map(ts),
-            value: None,
-        };
+        let interval = Interval { low: low.map(ts), high: high.map(ts), center: center.map(ts), value: None };
         assert_eq!(interval.display(), expected);
     }
 
     #[test]
     fn interval_display_in_french() {
-        check_interval(
-            Some("20210401"),
-            Some("20210403"),
-            None,
-            "du 01/04/2021 au 03/04/2021",
-        );
+        check_interval(Some("20210401"), Some("20210403"), None, "du 01/04/2021 au 03/04/2021");
         check_interval(Some("20210401"), None, None, "depuis le 01/04/2021");
         check_interval(None, Some("20210403"), None, "jusqu'au 03/04/2021");
         check_interval(Some("2020"), Some("2021"), None, "de 2020 à 2021");

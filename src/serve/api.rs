@@ -44,18 +44,11 @@ async fn with_session<T: Send + 'static>(
         work(&mut session).map_err(|message| ApiError(StatusCode::UNPROCESSABLE_ENTITY, message))
     })
     .await
-    .map_err(|_| {
-        ApiError(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "the request failed inside the server".into(),
-        )
-    })?
+    .map_err(|_| ApiError(StatusCode::INTERNAL_SERVER_ERROR, "the request failed inside the server".into()))?
 }
 
 /// `GET /api/documents`: every entry of the session.
-pub(crate) async fn list_documents(
-    State(session): State<SharedSession>,
-) -> Result<Response, ApiError> {
+pub(crate) async fn list_documents(State(session): State<SharedSession>) -> Result<Response, ApiError> {
     let entries = with_session(session, None, |s| Ok(s.entries().to_vec())).await?;
     Ok(Json(entries).into_response())
 }
@@ -66,15 +59,11 @@ pub(crate) async fn add_document(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let name = headers
-        .get("x-file-name")
-        .and_then(|v| v.to_str().ok())
-        .map(percent_decode)
-        .ok_or_else(|| {
+    let name =
+        headers.get("x-file-name").and_then(|v| v.to_str().ok()).map(percent_decode).ok_or_else(|| {
             ApiError(
                 StatusCode::BAD_REQUEST,
-                "the file name is missing: send it, percent-encoded, in the X-File-Name header"
-                    .into(),
+                "the file name is missing: send it, percent-encoded, in the X-File-Name header".into(),
             )
         })?;
     let entry = with_session(session, None, move |s| s.add_bytes(&name, body.to_vec())).await?;
@@ -106,10 +95,9 @@ pub(crate) async fn source(
 ) -> Result<Response, ApiError> {
     let text = with_session(session, Some(id), move |s| s.source(id)).await?;
     let mut response = Body::from(Bytes::from_owner(SourceText(text))).into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/plain; charset=utf-8"),
-    );
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
     Ok(response)
 }
 
@@ -130,8 +118,7 @@ pub(crate) async fn attachment(
     State(session): State<SharedSession>,
     Path((id, index)): Path<(usize, usize)>,
 ) -> Result<Response, ApiError> {
-    let (media_type, bytes) =
-        with_session(session, Some(id), move |s| s.attachment(id, index)).await?;
+    let (media_type, bytes) = with_session(session, Some(id), move |s| s.attachment(id, index)).await?;
     let essence = media_type
         .as_deref()
         .and_then(|m| m.split(';').next())
@@ -139,14 +126,8 @@ pub(crate) async fn attachment(
         .unwrap_or_default();
     let inline = INLINE_TYPES.iter().find(|(t, _)| *t == essence);
     let (content_type, disposition) = match inline {
-        Some((t, ext)) => (
-            *t,
-            format!("inline; filename=\"document-{id}-{index}.{ext}\""),
-        ),
-        None => (
-            "application/octet-stream",
-            format!("attachment; filename=\"document-{id}-{index}.bin\""),
-        ),
+        Some((t, ext)) => (*t, format!("inline; filename=\"document-{id}-{index}.{ext}\"")),
+        None => ("application/octet-stream", format!("attachment; filename=\"document-{id}-{index}.bin\"")),
     };
     let mut response = Body::from(bytes).into_response();
     let headers = response.headers_mut();
@@ -159,10 +140,7 @@ pub(crate) async fn attachment(
 
 /// Any other `/api/...` path.
 pub(crate) async fn not_found() -> ApiError {
-    ApiError(
-        StatusCode::NOT_FOUND,
-        "no such API route: see docs/api.md".into(),
-    )
+    ApiError(StatusCode::NOT_FOUND, "no such API route: see docs/api.md".into())
 }
 
 /// Decodes `%XX` escapes (as `encodeURIComponent` writes them); invalid UTF-8 is replaced.
@@ -172,11 +150,7 @@ fn percent_decode(text: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         let hex = |b: u8| (b as char).to_digit(16);
-        match (
-            bytes[i],
-            bytes.get(i + 1).copied().and_then(hex),
-            bytes.get(i + 2).copied().and_then(hex),
-        ) {
+        match (bytes[i], bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex)) {
             (b'%', Some(high), Some(low)) => {
                 out.push((high * 16 + low) as u8);
                 i += 3;
@@ -196,10 +170,7 @@ mod tests {
 
     #[test]
     fn file_names_are_percent_decoded() {
-        assert_eq!(
-            percent_decode("compte%20rendu%C3%A9.xml"),
-            "compte rendué.xml"
-        );
+        assert_eq!(percent_decode("compte%20rendu%C3%A9.xml"), "compte rendué.xml");
         assert_eq!(percent_decode("100%.xml"), "100%.xml");
         assert_eq!(percent_decode("%FF.xml"), "\u{FFFD}.xml");
     }

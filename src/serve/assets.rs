@@ -17,10 +17,7 @@ const NOT_BUILT: &str = "<!doctype html><html lang=\"en\"><head><meta charset=\"
 pub(crate) fn find(path: &str) -> Option<(&'static str, &'static [u8])> {
     let path = path.trim_start_matches('/');
     let path = if path.is_empty() { "index.html" } else { path };
-    ASSETS
-        .binary_search_by(|(p, _, _)| (*p).cmp(path))
-        .ok()
-        .map(|i| (ASSETS[i].1, ASSETS[i].2))
+    ASSETS.binary_search_by(|(p, _, _)| (*p).cmp(path)).ok().map(|i| (ASSETS[i].1, ASSETS[i].2))
 }
 
 /// `GET` of anything outside `/api/`: a file of the UI, or 404.
@@ -35,20 +32,16 @@ pub(crate) async fn serve_asset(method: Method, uri: Uri) -> Response {
             let headers = response.headers_mut();
             headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(media_type));
             // Vite names the files under assets/ by their content hash.
-            let cache = if path.starts_with("/assets/") {
-                "public, max-age=31536000, immutable"
-            } else {
-                "no-cache"
-            };
+            let cache =
+                if path.starts_with("/assets/") { "public, max-age=31536000, immutable" } else { "no-cache" };
             headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
             response
         }
         None if ASSETS.is_empty() && (path == "/" || path == "/index.html") => {
             let mut response = NOT_BUILT.into_response();
-            response.headers_mut().insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/html; charset=utf-8"),
-            );
+            response
+                .headers_mut()
+                .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
             response
         }
         None => (StatusCode::NOT_FOUND, "not found").into_response(),

@@ -60,11 +60,9 @@ pub fn serve(options: Options) -> Result<(), String> {
         .map_err(|error| format!("cannot start the server: {error}"))?;
     runtime.block_on(async move {
         let address = SocketAddr::from((Ipv4Addr::LOCALHOST, options.port));
-        let listener = tokio::net::TcpListener::bind(address)
-            .await
-            .map_err(|error| {
-                format!("cannot listen on {address}: {error} (is the port in use? try `--port 0`)")
-            })?;
+        let listener = tokio::net::TcpListener::bind(address).await.map_err(|error| {
+            format!("cannot listen on {address}: {error} (is the port in use? try `--port 0`)")
+        })?;
         let port = listener
             .local_addr()
             .map_err(|error| format!("cannot read the listening address: {error}"))?
@@ -99,24 +97,16 @@ pub(crate) type SharedSession = Arc<Mutex<Session>>;
 /// The whole application: API, UI assets, and the security layer around both. `port` is the
 /// port the server is bound to: the only one accepted in `Host`.
 pub fn router(session: SharedSession, port: u16) -> Router {
-    let max_upload = session
-        .lock()
-        .map(|s| s.limits().max_input_bytes)
-        .unwrap_or(0);
+    let max_upload = session.lock().map(|s| s.limits().max_input_bytes).unwrap_or(0);
     let guard = Arc::new(Guard::new(port));
     Router::new()
         .route(
             "/api/documents",
-            get(api::list_documents)
-                .post(api::add_document)
-                .layer(DefaultBodyLimit::max(max_upload)),
+            get(api::list_documents).post(api::add_document).layer(DefaultBodyLimit::max(max_upload)),
         )
         .route("/api/documents/{id}", get(api::report))
         .route("/api/documents/{id}/source", get(api::source))
-        .route(
-            "/api/documents/{id}/attachments/{index}",
-            get(api::attachment),
-        )
+        .route("/api/documents/{id}/attachments/{index}", get(api::attachment))
         .route("/api/{*rest}", get(api::not_found).post(api::not_found))
         .fallback(assets::serve_asset)
         .with_state(session)
@@ -142,22 +132,12 @@ impl Guard {
     /// Why a request is refused, if it is.
     fn refusal(&self, headers: &HeaderMap) -> Option<&'static str> {
         let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
-        if !host.is_some_and(|h| {
-            self.hosts
-                .iter()
-                .any(|allowed| allowed.eq_ignore_ascii_case(h))
-        }) {
-            return Some(
-                "this server answers only to http://127.0.0.1 and http://localhost on its own port",
-            );
+        if !host.is_some_and(|h| self.hosts.iter().any(|allowed| allowed.eq_ignore_ascii_case(h))) {
+            return Some("this server answers only to http://127.0.0.1 and http://localhost on its own port");
         }
         if let Some(origin) = headers.get(header::ORIGIN) {
             let origin = origin.to_str().unwrap_or("");
-            if !self
-                .origins
-                .iter()
-                .any(|allowed| allowed.eq_ignore_ascii_case(origin))
-            {
+            if !self.origins.iter().any(|allowed| allowed.eq_ignore_ascii_case(origin)) {
                 return Some("requests from pages of other sites are refused");
             }
         }
@@ -173,18 +153,9 @@ async fn secure(State(guard): State<Arc<Guard>>, request: Request, next: Next) -
         None => next.run(request).await,
     };
     let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(CONTENT_SECURITY_POLICY),
-    );
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    headers.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
+    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(
         HeaderName::from_static("cross-origin-resource-policy"),

@@ -37,17 +37,13 @@ struct Answer {
 
 impl Answer {
     fn json(&self) -> serde_json::Value {
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
     }
     fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
     }
     fn header(&self, name: &str) -> &str {
-        self.headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
+        self.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
     }
 }
 
@@ -55,26 +51,12 @@ async fn send(app: &Router, request: Request<Body>) -> Answer {
     let response = app.clone().oneshot(request).await.unwrap();
     let status = response.status();
     let headers = response.headers().clone();
-    let body = to_bytes(response.into_body(), usize::MAX)
-        .await
-        .unwrap()
-        .to_vec();
-    Answer {
-        status,
-        headers,
-        body,
-    }
+    let body = to_bytes(response.into_body(), usize::MAX).await.unwrap().to_vec();
+    Answer { status, headers, body }
 }
 
 async fn get(app: &Router, uri: &str) -> Answer {
-    send(
-        app,
-        Request::get(uri)
-            .header(header::HOST, HOST)
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await
+    send(app, Request::get(uri).header(header::HOST, HOST).body(Body::empty()).unwrap()).await
 }
 
 async fn upload(app: &Router, name: &str, bytes: &[u8]) -> Answer {
@@ -113,11 +95,7 @@ async fn every_response_carries_the_security_headers() {
     let app = app();
     for uri in ["/", "/api/documents", "/api/documents/7", "/nothing-here"] {
         let answer = get(&app, uri).await;
-        assert_eq!(
-            answer.header("content-security-policy"),
-            CONTENT_SECURITY_POLICY,
-            "{uri}"
-        );
+        assert_eq!(answer.header("content-security-policy"), CONTENT_SECURITY_POLICY, "{uri}");
         assert_eq!(answer.header("x-content-type-options"), "nosniff", "{uri}");
         assert_eq!(answer.header("referrer-policy"), "no-referrer", "{uri}");
     }
@@ -127,27 +105,15 @@ async fn every_response_carries_the_security_headers() {
 async fn a_foreign_host_is_refused() {
     let app = app();
     for host in ["evil.example:4321", "127.0.0.1:9999", "localhost"] {
-        let request = Request::get("/api/documents")
-            .header(header::HOST, host)
-            .body(Body::empty())
-            .unwrap();
+        let request = Request::get("/api/documents").header(header::HOST, host).body(Body::empty()).unwrap();
         let answer = send(&app, request).await;
         assert_eq!(answer.status, StatusCode::FORBIDDEN, "{host}");
-        assert_eq!(
-            answer.header("content-security-policy"),
-            CONTENT_SECURITY_POLICY
-        );
+        assert_eq!(answer.header("content-security-policy"), CONTENT_SECURITY_POLICY);
     }
     let request = Request::get("/api/documents").body(Body::empty()).unwrap();
-    assert_eq!(
-        send(&app, request).await.status,
-        StatusCode::FORBIDDEN,
-        "no Host at all"
-    );
-    let ok = Request::get("/api/documents")
-        .header(header::HOST, "localhost:4321")
-        .body(Body::empty())
-        .unwrap();
+    assert_eq!(send(&app, request).await.status, StatusCode::FORBIDDEN, "no Host at all");
+    let ok =
+        Request::get("/api/documents").header(header::HOST, "localhost:4321").body(Body::empty()).unwrap();
     assert_eq!(send(&app, ok).await.status, StatusCode::OK);
 }
 
@@ -161,10 +127,7 @@ async fn a_request_from_another_origin_is_refused() {
         .body(Body::from(DOCUMENT))
         .unwrap();
     assert_eq!(send(&app, request).await.status, StatusCode::FORBIDDEN);
-    assert_eq!(
-        get(&app, "/api/documents").await.json(),
-        serde_json::json!([])
-    );
+    assert_eq!(get(&app, "/api/documents").await.json(), serde_json::json!([]));
     let same = Request::post("/api/documents")
         .header(header::HOST, HOST)
         .header(header::ORIGIN, "http://127.0.0.1:4321")
@@ -179,65 +142,34 @@ async fn unknown_ids_and_routes_are_404_with_a_message() {
     let app = app();
     let answer = get(&app, "/api/documents/3").await;
     assert_eq!(answer.status, StatusCode::NOT_FOUND);
-    assert!(answer.json()["error"]
-        .as_str()
-        .unwrap()
-        .contains("no document #3"));
-    assert_eq!(
-        get(&app, "/api/documents/3/source").await.status,
-        StatusCode::NOT_FOUND
-    );
-    assert_eq!(
-        get(&app, "/api/documents/0/attachments/0").await.status,
-        StatusCode::NOT_FOUND
-    );
-    assert_eq!(
-        get(&app, "/api/files/etc/passwd").await.status,
-        StatusCode::NOT_FOUND
-    );
+    assert!(answer.json()["error"].as_str().unwrap().contains("no document #3"));
+    assert_eq!(get(&app, "/api/documents/3/source").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(get(&app, "/api/documents/0/attachments/0").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(get(&app, "/api/files/etc/passwd").await.status, StatusCode::NOT_FOUND);
     // A path is never an id.
-    assert_eq!(
-        get(&app, "/api/documents/..%2Fetc%2Fpasswd").await.status,
-        StatusCode::BAD_REQUEST
-    );
+    assert_eq!(get(&app, "/api/documents/..%2Fetc%2Fpasswd").await.status, StatusCode::BAD_REQUEST);
 }
 
 #[tokio::test]
 async fn uploads_need_a_name_and_respect_the_size_limit() {
-    let app = app_with(Limits {
-        max_input_bytes: 64,
-        ..Limits::default()
-    });
-    let nameless = Request::post("/api/documents")
-        .header(header::HOST, HOST)
-        .body(Body::from("<a/>"))
-        .unwrap();
+    let app = app_with(Limits { max_input_bytes: 64, ..Limits::default() });
+    let nameless =
+        Request::post("/api/documents").header(header::HOST, HOST).body(Body::from("<a/>")).unwrap();
     let answer = send(&app, nameless).await;
     assert_eq!(answer.status, StatusCode::BAD_REQUEST);
-    assert!(answer.json()["error"]
-        .as_str()
-        .unwrap()
-        .contains("X-File-Name"));
+    assert!(answer.json()["error"].as_str().unwrap().contains("X-File-Name"));
     let big = upload(&app, "big.xml", &[b' '; 65]).await;
     assert_eq!(big.status, StatusCode::PAYLOAD_TOO_LARGE);
-    assert_eq!(
-        get(&app, "/api/documents").await.json(),
-        serde_json::json!([])
-    );
+    assert_eq!(get(&app, "/api/documents").await.json(), serde_json::json!([]));
 }
 
 #[tokio::test]
 async fn a_document_without_xml_source_says_why() {
     let app = app();
-    let id = upload(&app, "scan.pdf", b"%PDF-1.4").await.json()["id"]
-        .as_u64()
-        .unwrap();
+    let id = upload(&app, "scan.pdf", b"%PDF-1.4").await.json()["id"].as_u64().unwrap();
     let answer = get(&app, &format!("/api/documents/{id}/source")).await;
     assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(answer.json()["error"]
-        .as_str()
-        .unwrap()
-        .contains("no XML source"));
+    assert!(answer.json()["error"].as_str().unwrap().contains("no XML source"));
 }
 
 #[tokio::test]
@@ -248,10 +180,6 @@ async fn the_page_is_served_at_the_root() {
     if super::assets::ASSETS.is_empty() {
         assert!(answer.text().contains("make ui"));
     } else {
-        assert!(
-            answer.text().contains("<div id=\"app\""),
-            "{}",
-            answer.text()
-        );
+        assert!(answer.text().contains("<div id=\"app\""), "{}", answer.text());
     }
 }

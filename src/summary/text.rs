@@ -25,7 +25,8 @@ fn names(names: &[PersonName]) -> String {
 }
 
 fn header(w: &mut Writer<'_>, h: &Header) {
-    let mut kind = h.code.as_ref().map(code_text).unwrap_or_else(|| w.pick("(sans type)", "(no type)").into());
+    let mut kind =
+        h.code.as_ref().map(code_text).unwrap_or_else(|| w.pick("(sans type)", "(no type)").into());
     if let Some(title) = &h.title {
         kind.push_str(&format!(" — « {} »", title.text));
     }
@@ -88,7 +89,11 @@ fn header(w: &mut Writer<'_>, h: &Header) {
             line.push_str(&format!(" · {}", t.display()));
         }
         for p in &e.performers {
-            line.push_str(&format!("\n{} {}", w.pick("réalisé par", "performed by"), actor(w.lang, &p.actor)));
+            line.push_str(&format!(
+                "\n{} {}",
+                w.pick("réalisé par", "performed by"),
+                actor(w.lang, &p.actor)
+            ));
         }
         w.line(("Acte", "Service"), line.trim_start_matches(" · "));
     }
@@ -151,7 +156,11 @@ fn patient(w: &mut Writer<'_>, p: &Patient) {
     }
     if let Some(ins) = &p.ins {
         if !ins.missing_traits.is_empty() {
-            lines.push(format!("{} {}", w.pick("⚠ traits INS manquants :", "⚠ missing INS traits:"), ins.missing_traits.join(", ")));
+            lines.push(format!(
+                "{} {}",
+                w.pick("⚠ traits INS manquants :", "⚠ missing INS traits:"),
+                ins.missing_traits.join(", ")
+            ));
         }
     }
     w.line(("Patient", "Patient"), &lines.join("\n"));
@@ -165,7 +174,11 @@ fn actor(lang: Lang, a: &Actor) -> String {
     }
     if let Some(d) = &a.device {
         parts.push(
-            [d.software_name.clone(), d.manufacturer_model_name.clone()].into_iter().flatten().collect::<Vec<_>>().join(" "),
+            [d.software_name.clone(), d.manufacturer_model_name.clone()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" "),
         );
     }
     if let Some(s) = &a.specialty {
@@ -223,7 +236,11 @@ fn body(w: &mut Writer<'_>, cda: &ClinicalDocument) {
             let (count, entries) = count(sections);
             w.line(
                 ("Corps", "Body"),
-                &format!("{} : {count} sections, {entries} {}", w.pick("structuré", "structured"), w.pick("entrées", "entries")),
+                &format!(
+                    "{} : {count} sections, {entries} {}",
+                    w.pick("structuré", "structured"),
+                    w.pick("entrées", "entries")
+                ),
             );
             let mut lines = Vec::new();
             outline(sections, "", &mut lines, w.pick("(sans titre)", "(untitled)"));
@@ -276,8 +293,10 @@ fn outline(sections: &[Section], prefix: &str, lines: &mut Vec<String>, untitled
     for (i, s) in sections.iter().enumerate() {
         let number = format!("{prefix}{}", i + 1);
         let title = s.title.as_ref().map(|t| t.text.clone()).unwrap_or_else(|| untitled.to_string());
-        let code = s.code.as_ref().and_then(|c| c.code.clone()).map(|c| format!(" [{c}]")).unwrap_or_default();
-        let entries = if s.entries.is_empty() { String::new() } else { format!(" · {} entr.", s.entries.len()) };
+        let code =
+            s.code.as_ref().and_then(|c| c.code.clone()).map(|c| format!(" [{c}]")).unwrap_or_default();
+        let entries =
+            if s.entries.is_empty() { String::new() } else { format!(" · {} entr.", s.entries.len()) };
         let indent = "  ".repeat(prefix.matches('.').count());
         lines.push(format!("{indent}{number}. {title}{code}{entries}"));
         outline(&s.sections, &format!("{number}."), lines, untitled);

@@ -191,10 +191,7 @@ impl Tables {
         let mut by_system = BySystem::new();
         let mut value_sets = HashMap::new();
         for set in ValueSet::ALL {
-            let mut table = ValueSetTable {
-                by_system: BySystem::new(),
-                by_code: HashMap::new(),
-            };
+            let mut table = ValueSetTable { by_system: BySystem::new(), by_code: HashMap::new() };
             for [code_system, code, label] in rows::<3>(set.table()) {
                 insert(&mut table.by_system, code_system, code, label);
                 table.by_code.entry(code).or_insert(label);
@@ -214,35 +211,22 @@ impl Tables {
                 insert(&mut by_system, code_system, code, label);
             }
         }
-        Tables {
-            value_sets,
-            by_system,
-            professions,
-            specialites_ordinales,
-            ucum,
-            oids: pairs(OIDS),
-        }
+        Tables { value_sets, by_system, professions, specialites_ordinales, ucum, oids: pairs(OIDS) }
     }
 }
 
 /// Adds a label unless the code already has one: the first table to name a code wins.
 fn insert(map: &mut BySystem, code_system: &'static str, code: &'static str, label: &'static str) {
-    map.entry(code_system)
-        .or_default()
-        .entry(code)
-        .or_insert(label);
+    map.entry(code_system).or_default().entry(code).or_insert(label);
 }
 
 /// The rows of a generated table with exactly `N` tab-separated fields; comment lines and
 /// (impossible once `--check` passes) malformed lines are skipped.
 fn rows<const N: usize>(table: &'static str) -> impl Iterator<Item = [&'static str; N]> {
-    table
-        .lines()
-        .filter(|line| !line.starts_with('#'))
-        .filter_map(|line| {
-            let fields: Vec<&'static str> = line.split('\t').collect();
-            fields.try_into().ok()
-        })
+    table.lines().filter(|line| !line.starts_with('#')).filter_map(|line| {
+        let fields: Vec<&'static str> = line.split('\t').collect();
+        fields.try_into().ok()
+    })
 }
 
 fn pairs(table: &'static str) -> HashMap<&'static str, &'static str> {
@@ -265,10 +249,7 @@ mod tests {
     #[test]
     fn a_lab_report_is_named_as_in_j07() {
         assert_eq!(label(LOINC, "11502-2"), Some("CR d'examens biologiques"));
-        assert_eq!(
-            value_set_label(ValueSet::DocumentType, "60591-5"),
-            Some("Synthèse médicale")
-        );
+        assert_eq!(value_set_label(ValueSet::DocumentType, "60591-5"), Some("Synthèse médicale"));
         assert!(in_value_set(ValueSet::DocumentType, LOINC, "11502-2"));
     }
 
@@ -282,11 +263,7 @@ mod tests {
     fn a_code_belongs_to_a_value_set_only_with_its_code_system() {
         assert!(!in_value_set(ValueSet::DocumentType, TRE_A02, "11502-2"));
         assert!(!in_value_set(ValueSet::Confidentiality, LOINC, "N"));
-        assert!(in_value_set(
-            ValueSet::AuthorSpecialty,
-            TRE_A02,
-            "G15_10/SM26"
-        ));
+        assert!(in_value_set(ValueSet::AuthorSpecialty, TRE_A02, "G15_10/SM26"));
     }
 
     #[test]
@@ -297,63 +274,38 @@ mod tests {
             Some("Masqué aux professionnels de santé")
         );
         assert_eq!(label(HL7_INTERPRETATION, "H"), Some("Anormalement haut"));
-        assert_eq!(
-            value_set_label(ValueSet::Interpretation, "L"),
-            Some("Anormalement bas")
-        );
+        assert_eq!(value_set_label(ValueSet::Interpretation, "L"), Some("Anormalement bas"));
     }
 
     #[test]
     fn identity_codes_read_in_french() {
-        assert_eq!(
-            value_set_label(ValueSet::AdministrativeGender, "F"),
-            Some("Féminin")
-        );
+        assert_eq!(value_set_label(ValueSet::AdministrativeGender, "F"), Some("Féminin"));
         assert_eq!(value_set_label(ValueSet::Civility, "MME"), Some("Madame"));
         assert_eq!(value_set_label(ValueSet::Title, "DR"), Some("Docteur"));
-        assert_eq!(
-            value_set_label(ValueSet::PatientRelation, "MTH"),
-            Some("Mère")
-        );
+        assert_eq!(value_set_label(ValueSet::PatientRelation, "MTH"), Some("Mère"));
     }
 
     #[test]
     fn professions_and_specialties_have_their_tre_labels() {
         assert_eq!(profession("10"), Some("Médecin"));
         assert_eq!(profession("21"), Some("Pharmacien"));
-        assert_eq!(
-            specialite_ordinale("SM26"),
-            Some("Qualifié en Médecine générale (SM)")
-        );
+        assert_eq!(specialite_ordinale("SM26"), Some("Qualifié en Médecine générale (SM)"));
         assert_eq!(label(PROFESSION_OID, "60"), Some("Infirmier"));
-        assert_eq!(
-            label(TRE_A02, "G15_10/SM26"),
-            Some("Médecin - Qualifié en Médecine Générale (SM)")
-        );
+        assert_eq!(label(TRE_A02, "G15_10/SM26"), Some("Médecin - Qualifié en Médecine Générale (SM)"));
     }
 
     #[test]
     fn where_j01_and_j48_disagree_label_follows_j01() {
         let code_system = "1.2.250.1.213.1.6.1.107";
-        assert_eq!(
-            label(code_system, "331"),
-            Some("Secrétaire assistante médico-administrative")
-        );
-        assert_eq!(
-            value_set_label(ValueSet::ProfessionNonPs, "331"),
-            Some("Secrétaire médicale")
-        );
+        assert_eq!(label(code_system, "331"), Some("Secrétaire assistante médico-administrative"));
+        assert_eq!(value_set_label(ValueSet::ProfessionNonPs, "331"), Some("Secrétaire médicale"));
     }
 
     #[test]
     fn ucum_units_have_their_names() {
         assert_eq!(ucum_name("mmol/L"), Some("millimole per liter"));
         assert_eq!(ucum_name("10*9/L"), Some("billion per liter"));
-        assert_eq!(
-            ucum_name("g/kg"),
-            Some("gram per kilogram"),
-            "source pads this code"
-        );
+        assert_eq!(ucum_name("g/kg"), Some("gram per kilogram"), "source pads this code");
         assert_eq!(label(UCUM_OID, "Cel"), Some("degree Celsius"));
         assert_eq!(ucum_name("MMOL/L"), None, "UCUM is case-sensitive");
     }
@@ -362,10 +314,7 @@ mod tests {
     fn identifier_oids_have_short_names() {
         assert_eq!(oid_name("1.2.250.1.213.1.4.8"), Some("INS-NIR"));
         assert_eq!(oid_name("1.2.250.1.213.1.4.10"), Some("INS-NIR de test"));
-        assert_eq!(
-            oid_name("1.2.250.1.71.4.2.1"),
-            Some("Identifiant national PS")
-        );
+        assert_eq!(oid_name("1.2.250.1.71.4.2.1"), Some("Identifiant national PS"));
         assert_eq!(oid_name("2.16.840.1.113883.6.1"), Some("LOINC"));
     }
 

@@ -58,10 +58,7 @@ pub fn split_specialty(code: &str) -> SpecialtyParts {
             profession_label: Some(label),
             ..SpecialtyParts::default()
         },
-        None => SpecialtyParts {
-            specialty_code: Some(code.to_string()),
-            ..SpecialtyParts::default()
-        },
+        None => SpecialtyParts { specialty_code: Some(code.to_string()), ..SpecialtyParts::default() },
     }
 }
 
@@ -90,12 +87,7 @@ fn split_profession_code(code: &str) -> Option<ProfessionCode<'_>> {
         return None;
     }
     let segment = &code[..scheme.len() + 1 + number.len()];
-    Some(ProfessionCode {
-        segment,
-        scheme,
-        number,
-        specialty,
-    })
+    Some(ProfessionCode { segment, scheme, number, specialty })
 }
 
 impl ProfessionCode<'_> {
@@ -111,11 +103,7 @@ impl ProfessionCode<'_> {
             specialite_ordinale(specialty).or_else(|| {
                 let whole = j01(&format!("{}/{specialty}", self.segment))?;
                 let prefix = segment_label.map(|label| format!("{label} - "));
-                Some(
-                    prefix
-                        .and_then(|p| whole.strip_prefix(p.as_str()))
-                        .unwrap_or(whole),
-                )
+                Some(prefix.and_then(|p| whole.strip_prefix(p.as_str())).unwrap_or(whole))
             })
         });
         SpecialtyParts {
@@ -147,33 +135,21 @@ mod tests {
     fn a_general_practitioner_splits_into_medecin_and_sm26() {
         assert_eq!(
             split_specialty("G15_10/SM26"),
-            parts(
-                (Some("10"), Some("Médecin")),
-                (Some("SM26"), Some("Qualifié en Médecine générale (SM)"))
-            )
+            parts((Some("10"), Some("Médecin")), (Some("SM26"), Some("Qualifié en Médecine générale (SM)")))
         );
     }
 
     #[test]
     fn a_profession_without_specialty_has_no_specialty() {
-        assert_eq!(
-            split_specialty("G15_60"),
-            parts((Some("60"), Some("Infirmier")), (None, None))
-        );
-        assert_eq!(
-            split_specialty("G15_10/"),
-            parts((Some("10"), Some("Médecin")), (None, None))
-        );
+        assert_eq!(split_specialty("G15_60"), parts((Some("60"), Some("Infirmier")), (None, None)));
+        assert_eq!(split_specialty("G15_10/"), parts((Some("10"), Some("Médecin")), (None, None)));
     }
 
     #[test]
     fn a_pharmacist_section_takes_its_j01_label() {
         assert_eq!(
             split_specialty("G15_21/A"),
-            parts(
-                (Some("21"), Some("Pharmacien")),
-                (Some("A"), Some("Pharmacien titulaire d'officine"))
-            )
+            parts((Some("21"), Some("Pharmacien")), (Some("A"), Some("Pharmacien titulaire d'officine")))
         );
     }
 
@@ -184,11 +160,7 @@ mod tests {
         let split = split_specialty("G15_10/DSM205");
         assert_eq!(split.specialty_label, Some("Biologie moléculaire (DNQ)"));
         let split = split_specialty("G15_10/SM73");
-        assert_eq!(
-            split.specialty_label,
-            Some("Médecine cardiovasculaire (SM)"),
-            "not in R38 2022"
-        );
+        assert_eq!(split.specialty_label, Some("Médecine cardiovasculaire (SM)"), "not in R38 2022");
     }
 
     #[test]
@@ -202,10 +174,7 @@ mod tests {
     fn a_bare_ordinal_specialty_has_no_profession() {
         assert_eq!(
             split_specialty("SM26"),
-            parts(
-                (None, None),
-                (Some("SM26"), Some("Qualifié en Médecine générale (SM)"))
-            )
+            parts((None, None), (Some("SM26"), Some("Qualifié en Médecine générale (SM)")))
         );
     }
 
@@ -217,23 +186,14 @@ mod tests {
         );
         assert_eq!(
             split_specialty("DISPOSITIF"),
-            parts(
-                (Some("DISPOSITIF"), Some("Dispositif médical")),
-                (None, None)
-            )
+            parts((Some("DISPOSITIF"), Some("Dispositif médical")), (None, None))
         );
-        assert_eq!(
-            split_specialty("72"),
-            parts((Some("72"), Some("Psychothérapeute")), (None, None))
-        );
+        assert_eq!(split_specialty("72"), parts((Some("72"), Some("Psychothérapeute")), (None, None)));
     }
 
     #[test]
     fn unknown_codes_are_kept_whole_without_labels() {
-        assert_eq!(
-            split_specialty("M01"),
-            parts((None, None), (Some("M01"), None))
-        );
+        assert_eq!(split_specialty("M01"), parts((None, None), (Some("M01"), None)));
         let split = split_specialty("G15_10/SCH10");
         assert_eq!(split.profession_label, Some("Médecin"));
         assert_eq!(split.specialty_code.as_deref(), Some("SCH10"));

@@ -50,7 +50,13 @@ pub(crate) fn scan(bytes: &[u8], out: &mut Vec<RawAttr>) -> Result<(), AttrError
         let key_start = i;
         while i < n && !is_space(bytes[i]) && bytes[i] != b'=' {
             if matches!(bytes[i], b'"' | b'\'' | b'<' | b'>') {
-                return Err(AttrError { at: i, message: format!("unexpected {:?} where an attribute name was expected", bytes[i] as char) });
+                return Err(AttrError {
+                    at: i,
+                    message: format!(
+                        "unexpected {:?} where an attribute name was expected",
+                        bytes[i] as char
+                    ),
+                });
             }
             i += 1;
         }
@@ -60,7 +66,10 @@ pub(crate) fn scan(bytes: &[u8], out: &mut Vec<RawAttr>) -> Result<(), AttrError
             i += 1;
         }
         if i >= n || bytes[i] != b'=' {
-            return Err(AttrError { at: key_start, message: format!("the attribute {name} has no value (expected =\"...\")") });
+            return Err(AttrError {
+                at: key_start,
+                message: format!("the attribute {name} has no value (expected =\"...\")"),
+            });
         }
         i += 1;
         while i < n && is_space(bytes[i]) {
@@ -68,15 +77,26 @@ pub(crate) fn scan(bytes: &[u8], out: &mut Vec<RawAttr>) -> Result<(), AttrError
         }
         let quote = match bytes.get(i) {
             Some(&q @ (b'"' | b'\'')) => q,
-            _ => return Err(AttrError { at: i.min(n), message: format!("the value of the attribute {name} is not in quotes") }),
+            _ => {
+                return Err(AttrError {
+                    at: i.min(n),
+                    message: format!("the value of the attribute {name} is not in quotes"),
+                })
+            }
         };
         let value_start = i + 1;
         let Some(len) = memchr::memchr(quote, &bytes[value_start..]) else {
-            return Err(AttrError { at: i, message: format!("the value of the attribute {name} is never closed") });
+            return Err(AttrError {
+                at: i,
+                message: format!("the value of the attribute {name} is never closed"),
+            });
         };
         let value = value_start..value_start + len;
         if let Some(lt) = memchr::memchr(b'<', &bytes[value.clone()]) {
-            return Err(AttrError { at: value.start + lt, message: format!("the value of the attribute {name} contains '<', which XML forbids") });
+            return Err(AttrError {
+                at: value.start + lt,
+                message: format!("the value of the attribute {name} contains '<', which XML forbids"),
+            });
         }
         let key_bytes = &bytes[key.clone()];
         if out.iter().any(|a| &bytes[a.key.clone()] == key_bytes) {
@@ -85,10 +105,16 @@ pub(crate) fn scan(bytes: &[u8], out: &mut Vec<RawAttr>) -> Result<(), AttrError
         i = value.end + 1;
         out.push(RawAttr { key, value });
         if i < n && !is_space(bytes[i]) {
-            return Err(AttrError { at: i, message: format!("attributes must be separated by white space (after {name})") });
+            return Err(AttrError {
+                at: i,
+                message: format!("attributes must be separated by white space (after {name})"),
+            });
         }
         if out.len() > 4096 {
-            return Err(AttrError { at: i, message: "more than 4096 attributes on one element, the reading limit".into() });
+            return Err(AttrError {
+                at: i,
+                message: "more than 4096 attributes on one element, the reading limit".into(),
+            });
         }
     }
 }

@@ -36,7 +36,9 @@ pub fn decode(bytes: &[u8]) -> Decoded {
                     findings.push(Finding::warning(
                         "xml.unknown-encoding",
                         Span::at(0),
-                        format!("the declared encoding \"{label}\" is unknown: the document is read as UTF-8"),
+                        format!(
+                            "the declared encoding \"{label}\" is unknown: the document is read as UTF-8"
+                        ),
                     ));
                     encoding_rs::UTF_8
                 }
@@ -144,10 +146,8 @@ mod tests {
 
     #[test]
     fn utf16_without_bom_is_sniffed() {
-        let bytes: Vec<u8> = "<?xml version=\"1.0\"?><a>é</a>"
-            .encode_utf16()
-            .flat_map(|u| u.to_le_bytes())
-            .collect();
+        let bytes: Vec<u8> =
+            "<?xml version=\"1.0\"?><a>é</a>".encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
         let d = decode(&bytes);
         assert_eq!(d.encoding, "UTF-16LE");
         assert!(d.text.ends_with("<a>é</a>"));

@@ -109,7 +109,9 @@ impl<'l> Builder<'l> {
                     self.findings.push(Finding::error(
                         "xml.malformed",
                         Span::at(at),
-                        format!("the XML is malformed here: {error}; reading stopped, what came before is shown"),
+                        format!(
+                            "the XML is malformed here: {error}; reading stopped, what came before is shown"
+                        ),
                     ));
                     self.complete = false;
                     break;
@@ -235,7 +237,11 @@ impl<'l> Builder<'l> {
                 self.findings.push(Finding::error(
                     "xml.bad-attribute",
                     Span::at(raw_offset + error.at),
-                    format!("in <{}>: {}; the rest of the tag's attributes are ignored", self.slice(name), error.message),
+                    format!(
+                        "in <{}>: {}; the rest of the tag's attributes are ignored",
+                        self.slice(name),
+                        error.message
+                    ),
                 ));
             }
         }
@@ -249,7 +255,11 @@ impl<'l> Builder<'l> {
                 if prefix.is_empty() || prefix[0] == b':' {
                     let prefix = std::str::from_utf8(prefix.get(1..).unwrap_or(b"")).unwrap_or("");
                     let raw = self.slice(value_span);
-                    let ns = if escaped { self.intern(&crate::xml::tree::unescape(raw)) } else { self.intern_slice(value_span) };
+                    let ns = if escaped {
+                        self.intern(&crate::xml::tree::unescape(raw))
+                    } else {
+                        self.intern_slice(value_span)
+                    };
                     self.bindings.push((Box::from(prefix), ns));
                     bindings += 1;
                     continue;
@@ -489,7 +499,9 @@ mod tests {
 
     #[test]
     fn names_resolve_through_default_and_prefixed_namespaces() {
-        let p = tree(r#"<x:ClinicalDocument xmlns:x="urn:hl7-org:v3" xmlns="urn:other"><x:id root="1.2"/><inner/></x:ClinicalDocument>"#);
+        let p = tree(
+            r#"<x:ClinicalDocument xmlns:x="urn:hl7-org:v3" xmlns="urn:other"><x:id root="1.2"/><inner/></x:ClinicalDocument>"#,
+        );
         let t = &p.tree;
         let root = t.root().unwrap();
         assert!(t.is(root, Ns::HL7, "ClinicalDocument"));

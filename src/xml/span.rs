@@ -55,8 +55,7 @@ impl LineIndex {
     pub fn new(text: std::sync::Arc<str>) -> Self {
         let mut line_starts = vec![0u32];
         line_starts.extend(
-            memchr::memchr_iter(b'\n', text.as_bytes())
-                .map(|i| u32::try_from(i + 1).unwrap_or(u32::MAX)),
+            memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| u32::try_from(i + 1).unwrap_or(u32::MAX)),
         );
         Self { line_starts, text }
     }
@@ -65,11 +64,8 @@ impl LineIndex {
         let line = self.line_starts.partition_point(|&s| s <= offset).max(1) - 1;
         let start = self.line_starts[line] as usize;
         let end = (offset as usize).min(self.text.len());
-        let column = self
-            .text
-            .get(start..end)
-            .map(|s| s.chars().count())
-            .unwrap_or(end.saturating_sub(start));
+        let column =
+            self.text.get(start..end).map(|s| s.chars().count()).unwrap_or(end.saturating_sub(start));
         Position { line: line as u32 + 1, column: column as u32 + 1 }
     }
 

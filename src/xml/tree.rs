@@ -199,7 +199,8 @@ impl Tree {
         n.ns == ns
             && n.kind == Kind::Element
             && (n.name.end - n.local_start) as usize == local.len()
-            && self.source.as_bytes().get(n.local_start as usize..n.name.end as usize) == Some(local.as_bytes())
+            && self.source.as_bytes().get(n.local_start as usize..n.name.end as usize)
+                == Some(local.as_bytes())
     }
 
     pub fn parent(&self, id: NodeId) -> Option<NodeId> {

@@ -1,0 +1,128 @@
+//! Vigie's desktop app: a Tauri window showing the Svelte UI (`ui/`) over one [`Session`].
+//!
+//! This crate is deliberately thin — `src-tauri` holds no domain logic: it adds the paths given
+//! on the command line to a session, keeps the session behind a mutex, and lets the webview
+//! reach it through the commands of [`commands`], the same operations `vigie serve` offers
+//! over HTTP. What the webview may call is fixed at build time by `capabilities/default.json`
+//! (Vigie's commands, drag-drop events, the native Open dialog: nothing else), and what it may
+//! load by the Content-Security-Policy of `tauri.conf.json`.
+
+// No console window behind the app on Windows release builds.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod commands;
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use vigie::session::Session;
+use vigie::xml::Limits;
+
+const USAGE: &str = "\
+Vigie — viewer and debugger for French HL7 CDA R2 health documents
+
+Usage: vigie-app [FILE | FOLDER]...
+
+Opens the app with the given documents, folders of documents or XDM packages in its list.
+More can be added from the window (Open, or drop files on it).
+
+Options:
+  -h, --help     Print this help
+  -V, --version  Print the version
+";
+
+/// What the command line asks for.
+#[derive(Debug, PartialEq)]
+enum Invocation {
+    Help,
+    Version,
+    Open(Vec<PathBuf>),
+}
+
+/// Reads the command line. Anything that is not one of the two options is a path: the session
+/// says which ones cannot be opened. `--` ends the options, for a file whose name starts
+/// with a dash.
+fn parse_args(args: impl IntoIterator<Item = OsString>) -> Invocation {
+    let mut paths = Vec::new();
+    let mut options_ended = false;
+    for arg in args {
+        if !options_ended {
+            match arg.to_str() {
+                Some("-h" | "--help") => return Invocation::Help,
+                Some("-V" | "--version") => return Invocation::Version,
+                Some("--") => {
+                    options_ended = true;
+                    continue;
+                }
+                _ => {}
+            }
+        }
+        paths.push(PathBuf::from(arg));
+    }
+    Invocation::Open(paths)
+}
+
+fn main() {
+    let paths = match parse_args(std::env::args_os().skip(1)) {
+        Invocation::Help => {
+            print!("{USAGE}");
+            return;
+        }
+        Invocation::Version => {
+            println!("vigie-app {}", env!("CARGO_PKG_VERSION"));
+            return;
+        }
+        Invocation::Open(paths) => paths,
+    };
+
+    let mut session = Session::new(Limits::default());
+    for note in session.add_paths(&paths).notes {
+        eprintln!("vigie-app: {note}");
+    }
+
+    let result = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .manage(Mutex::new(session))
+        .invoke_handler(tauri::generate_handler![
+            commands::list_documents,
+            commands::open_document,
+            commands::add_paths,
+            commands::document_source,
+            commands::document_attachment,
+        ])
+        .run(tauri::generate_context!());
+    if let Err(error) = result {
+        eprintln!("vigie-app: the window could not be shown: {error}");
+        std::process::exit(1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Invocation {
+        parse_args(args.iter().map(OsString::from))
+    }
+
+    #[test]
+    fn every_argument_that_is_not_an_option_is_a_path_to_open() {
+        assert_eq!(
+            parse(&["a.xml", "dossier"]),
+            Invocation::Open(vec![PathBuf::from("a.xml"), PathBuf::from("dossier")])
+        );
+        assert_eq!(parse(&[]), Invocation::Open(vec![]));
+    }
+
+    #[test]
+    fn help_and_version_win_over_paths() {
+        assert_eq!(parse(&["a.xml", "--help"]), Invocation::Help);
+        assert_eq!(parse(&["-V"]), Invocation::Version);
+    }
+
+    #[test]
+    fn a_double_dash_lets_a_file_name_start_with_a_dash() {
+        assert_eq!(parse(&["--", "-h"]), Invocation::Open(vec![PathBuf::from("-h")]));
+    }
+}
