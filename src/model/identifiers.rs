@@ -266,29 +266,35 @@ pub enum PractitionerIdKind {
     Other,
 }
 
-/// A national health professional identifier (root `1.2.250.1.71.4.2.1`), split and checked.
+/// A national identifier split and checked: a health professional's (root
+/// `1.2.250.1.71.4.2.1`, [`PractitionerId`]) or a structure's (root `1.2.250.1.71.4.2.2`,
+/// [`OrganizationId`]). Both are a one-character type prefix followed by the number.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct PractitionerId {
-    /// RPPS, ADELI, or another kind of identifier (see `prefix` and `meaning_fr`).
-    pub kind: PractitionerIdKind,
-    /// The type prefix, the first character of the extension (TRE_G08 code).
+pub struct NationalId<Kind> {
+    /// What the prefix says the number is (RPPS, ADELI, FINESS, SIRET...).
+    pub kind: Kind,
+    /// The type prefix, the first character of the extension (TRE_G08 for professionals,
+    /// TRE_G07 for structures).
     pub prefix: char,
     /// The extension without its prefix.
     pub number: String,
-    /// What the prefix means, in French (the TRE_G08 label).
+    /// What the prefix means, in French (the TRE label).
     pub meaning_fr: &'static str,
     /// What the prefix means, in English.
     pub meaning_en: &'static str,
     /// The number has the length and characters its kind calls for.
     pub format_ok: bool,
-    /// The check digit matches (RPPS, and the FINESS/SIREN/SIRET before a `/`); `None` when
-    /// the kind has no key checked here or the format is wrong.
+    /// The check digit matches (RPPS, FINESS, SIREN, SIRET); `None` when the kind has no key
+    /// checked here or the format is wrong.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub key_ok: Option<bool>,
     /// What is wrong and, where a common mistake is recognised, the likely fix.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub problem: Option<String>,
 }
+
+/// A national health professional identifier (root `1.2.250.1.71.4.2.1`).
+pub type PractitionerId = NationalId<PractitionerIdKind>;
 
 /// Splits and checks a national PS identifier. `None` when `root` is not
 /// [`OID_PS_NATIONAL`] or the extension is empty (nothing to check).
@@ -377,28 +383,8 @@ pub enum OrganizationIdKind {
     Other,
 }
 
-/// A national structure identifier (root `1.2.250.1.71.4.2.2`), split and checked.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct OrganizationId {
-    /// FINESS, SIREN, SIRET, practice id, from the prefix.
-    pub kind: OrganizationIdKind,
-    /// The type prefix, the first character of the extension (TRE_G07 code).
-    pub prefix: char,
-    /// The extension without its prefix.
-    pub number: String,
-    /// What the prefix means, in French (the TRE_G07 label).
-    pub meaning_fr: &'static str,
-    /// What the prefix means, in English.
-    pub meaning_en: &'static str,
-    /// The number has the length and characters its kind calls for.
-    pub format_ok: bool,
-    /// The check digit matches (FINESS, SIREN, SIRET); `None` when not checked.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub key_ok: Option<bool>,
-    /// What is wrong and, where a common mistake is recognised, the likely fix.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub problem: Option<String>,
-}
+/// A national structure identifier (root `1.2.250.1.71.4.2.2`).
+pub type OrganizationId = NationalId<OrganizationIdKind>;
 
 /// Splits and checks a national structure identifier. `None` when `root` is not
 /// [`OID_STRUCTURE_NATIONAL`] or the extension is empty.
