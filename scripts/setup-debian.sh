@@ -30,6 +30,7 @@ PACKAGES=(
   webkit2gtk-driver             # WebKitWebDriver, driven through tauri-driver
   chromium                      # the browser the web UI's end-to-end tests drive
   fonts-dejavu-core             # a font, so pages render text on a bare machine
+  x11-utils                     # xwininfo: the smoke test checks the Open dialog appears
 )
 
 # Runs a command as root: directly when we are root, through sudo otherwise.

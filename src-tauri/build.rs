@@ -8,7 +8,8 @@ fn main() {
     let commands = tauri_build::AppManifest::new().commands(&[
         "list_documents",
         "open_document",
-        "add_paths",
+        "open_files",
+        "open_folder",
         "document_source",
         "document_attachment",
     ]);

@@ -2,24 +2,33 @@
 //! calls one [`Session`] method and hands back its result, serialised by Tauri. They mirror
 //! the routes of `vigie serve` (`docs/api.md`), so the UI has one model for both.
 //!
+//! No command takes a path: the webview names documents by their session id only, and files
+//! enter the session through the native Open dialog shown from here ([`open_files`],
+//! [`open_folder`]), a drop on the window (`drops.rs`) or the command line — all chosen by the
+//! person, none by the page. A script injected into the page can therefore read only what the
+//! person already opened.
+//!
 //! Every command runs off the main thread (`async`), so reading a large document never
-//! freezes the window. Errors are the session's own sentences, for the UI to show as they are.
-//! Commands return `Result` even when they cannot fail: Tauri requires it of async commands
-//! that borrow managed state.
+//! freezes the window, and a dialog can wait for the person without blocking the event loop.
+//! Errors are the session's own sentences, for the UI to show as they are. Commands return
+//! `Result` even when they cannot fail: Tauri requires it of async commands that borrow
+//! managed state.
 
+use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use tauri::ipc::Response;
-use tauri::State;
+use tauri::{Runtime, State, Window};
+use tauri_plugin_dialog::{DialogExt, FileDialogBuilder, FilePath};
 use vigie::session::{Added, Entry, Session};
 
 /// The session as Tauri manages it (`app.manage(Mutex::new(session))`).
-type SharedSession = Mutex<Session>;
+pub type SharedSession = Mutex<Session>;
 
 /// Locks the session. A command that panicked while holding the lock leaves the session as
 /// it was between two method calls (they only append entries and swap cache slots), so the
 /// lock is taken back rather than failing every later command.
-fn lock<'a>(session: &'a State<'_, SharedSession>) -> MutexGuard<'a, Session> {
+pub fn lock<'a>(session: &'a State<'_, SharedSession>) -> MutexGuard<'a, Session> {
     session.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
@@ -36,11 +45,26 @@ pub fn open_document(session: State<'_, SharedSession>, id: usize) -> Result<ser
     lock(&session).report_json(id)
 }
 
-/// Adds files or folders the person chose (the Open dialog, or a drop on the window), and
-/// returns their entries and what could not be added.
+/// Shows the native Open dialog, where several files may be chosen, adds them and returns
+/// their entries and what could not be added; `null` when the person cancelled.
 #[tauri::command(async)]
-pub fn add_paths(session: State<'_, SharedSession>, paths: Vec<String>) -> Result<Added, String> {
-    Ok(lock(&session).add_paths(&paths))
+pub fn open_files<R: Runtime>(
+    window: Window<R>,
+    session: State<'_, SharedSession>,
+) -> Result<Option<Added>, String> {
+    let chosen = open_dialog(&window, "Ouvrir des documents").blocking_pick_files();
+    Ok(chosen.map(|files| add_chosen(&session, files)))
+}
+
+/// Shows the native dialog for choosing a folder, adds every document under it and returns
+/// their entries and what could not be added; `null` when the person cancelled.
+#[tauri::command(async)]
+pub fn open_folder<R: Runtime>(
+    window: Window<R>,
+    session: State<'_, SharedSession>,
+) -> Result<Option<Added>, String> {
+    let chosen = open_dialog(&window, "Ouvrir un dossier").blocking_pick_folder();
+    Ok(chosen.map(|folder| add_chosen(&session, [folder])))
 }
 
 /// The decoded XML source of document `id`, the text every span points into
@@ -60,4 +84,32 @@ pub fn document_attachment(
     index: usize,
 ) -> Result<Response, String> {
     lock(&session).attachment(id, index).map(|(_media_type, bytes)| Response::new(bytes))
+}
+
+/// The Open dialog, titled, in front of `window`. The `blocking_pick_*` methods run it on the
+/// main thread and wait for it on this one (a command's, from Tauri's thread pool). On Linux
+/// it is not made modal to the window, as the dialog plugin's own `open` does not either.
+fn open_dialog<R: Runtime>(window: &Window<R>, title: &str) -> FileDialogBuilder<R> {
+    let dialog = window.dialog().file().set_title(title);
+    #[cfg(any(windows, target_os = "macos"))]
+    let dialog = dialog.set_parent(window);
+    dialog
+}
+
+/// Adds what the dialog returned. The session is locked only now, once the person has
+/// chosen: the other commands keep answering while the dialog is open.
+fn add_chosen(session: &State<'_, SharedSession>, chosen: impl IntoIterator<Item = FilePath>) -> Added {
+    let mut paths: Vec<PathBuf> = Vec::new();
+    let mut unreadable = Vec::new();
+    for file in chosen {
+        let shown = file.to_string();
+        match file.into_path() {
+            Ok(path) => paths.push(path),
+            // Only mobile platforms answer with URLs; this app is built for desktops.
+            Err(error) => unreadable.push(format!("{shown}: cannot be opened ({error})")),
+        }
+    }
+    let mut added = lock(session).add_paths(&paths);
+    added.notes.extend(unreadable);
+    added
 }

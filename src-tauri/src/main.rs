@@ -3,19 +3,25 @@
 //! This crate is deliberately thin — `src-tauri` holds no domain logic: it adds the paths given
 //! on the command line to a session, keeps the session behind a mutex, and lets the webview
 //! reach it through the commands of [`commands`], the same operations `vigie serve` offers
-//! over HTTP. What the webview may call is fixed at build time by `capabilities/default.json`
-//! (Vigie's commands, drag-drop events, the native Open dialog: nothing else), and what it may
-//! load by the Content-Security-Policy of `tauri.conf.json`.
+//! over HTTP. Files are added only by the person: the command line, the native Open dialog
+//! (shown by a command) and drops on the window ([`drops`], handled here, not in the page);
+//! no command takes a path. What the webview may call is fixed at build time by
+//! `capabilities/default.json` (Vigie's commands and listening to events: nothing else), and
+//! what it may load by the Content-Security-Policy of `tauri.conf.json`.
 
 // No console window behind the app on Windows release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+#[cfg(test)]
+mod app_tests;
 mod commands;
+mod drops;
 
 use std::ffi::OsString;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
+use tauri::{Builder, Context, Runtime};
 use vigie::session::Session;
 use vigie::xml::Limits;
 
@@ -81,21 +87,33 @@ fn main() {
         eprintln!("vigie-app: {note}");
     }
 
-    let result = tauri::Builder::default()
-        .plugin(tauri_plugin_dialog::init())
-        .manage(Mutex::new(session))
-        .invoke_handler(tauri::generate_handler![
-            commands::list_documents,
-            commands::open_document,
-            commands::add_paths,
-            commands::document_source,
-            commands::document_attachment,
-        ])
-        .run(tauri::generate_context!());
-    if let Err(error) = result {
+    if let Err(error) = app(Builder::default(), session).run(context()) {
         eprintln!("vigie-app: the window could not be shown: {error}");
         std::process::exit(1);
     }
+}
+
+/// The app over `session`: its state, commands and window events — everything the webview can
+/// reach. Generic over the runtime so that the tests drive the same app on Tauri's mock one.
+fn app<R: Runtime>(builder: Builder<R>, session: Session) -> Builder<R> {
+    builder
+        // For `DialogExt` in the Open commands; the capability grants none of its commands.
+        .plugin(tauri_plugin_dialog::init())
+        .manage(Mutex::new(session))
+        .on_window_event(drops::on_window_event)
+        .invoke_handler(tauri::generate_handler![
+            commands::list_documents,
+            commands::open_document,
+            commands::open_files,
+            commands::open_folder,
+            commands::document_source,
+            commands::document_attachment,
+        ])
+}
+
+/// `tauri.conf.json`, the capabilities and the embedded UI, resolved at compile time.
+fn context<R: Runtime>() -> Context<R> {
+    tauri::generate_context!()
 }
 
 #[cfg(test)]

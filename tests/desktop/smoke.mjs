@@ -5,8 +5,11 @@
 //   - the document's header card shows its type, and the patient card the patient's name;
 //   - the Content-Security-Policy of tauri.conf.json is in force (no inline script, no eval,
 //     no request to another origin);
-//   - the commands work (`add_paths` on a folder and a missing file, `list_documents`) and a
-//     command outside capabilities/default.json is refused;
+//   - the commands work (`list_documents`), and no path can come from the page: `add_paths`
+//     (removed) and the dialog plugin's `open` (the app shows its dialogs itself) are refused,
+//     as is any other command outside capabilities/default.json;
+//   - `open_files` shows the app's own Open dialog and waits for the person without holding
+//     the session (checked by the dialog's title too when `xwininfo`, from x11-utils, is here);
 // then saves a screenshot to `target/desktop-smoke.png` and closes everything. Talks plain
 // WebDriver over HTTP with `fetch` (no client library). Every step has a time limit, and so
 // has the whole run.
@@ -20,10 +23,10 @@
 //   [data-testid="document-type"] the document type's label, inside the header card;
 //   [data-testid="patient-name"]  the patient's name, on the patient card.
 
-import { spawn } from 'node:child_process';
-import { copyFileSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { homedir, tmpdir } from 'node:os';
+import { homedir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -201,45 +204,94 @@ async function checkContentSecurityPolicy(driver) {
 }
 
 /**
- * The webview reaches the session through Vigie's commands (here `add_paths`, as a drop or
- * the Open dialog call it, then `list_documents`), may listen to file drops, and may do
- * nothing it was not granted
- * (capabilities/default.json): `set_title` of the window plugin is a harmless example.
+ * The webview reaches the session through Vigie's commands (`list_documents`), may listen to
+ * file drops and to what the app added from one, and may do nothing it was not granted
+ * (capabilities/default.json). Above all it cannot name a file to read: `add_paths` is gone,
+ * and the dialog plugin's `open`, which would hand it the chosen paths, is refused (the app
+ * shows its Open dialog itself, `open_files`). `set_title` of the window plugin is a harmless
+ * example of anything else. Each call has a time limit, so that a dialog wrongly allowed to
+ * open fails the test instead of hanging it.
  */
 async function checkCommands(driver) {
-  const folder = mkdtempSync(join(tmpdir(), 'vigie-smoke-'));
-  copyFileSync(DOCUMENT, join(folder, 'copie.xml'));
-  const missing = join(folder, 'absent.xml');
+  const result = await driver.executeAsync(`
+    const invoke = window.__TAURI_INTERNALS__.invoke;
+    const late = (ms) => new Promise((resolve) => setTimeout(() => resolve({ timeout: true }), ms));
+    const outcome = (promise) =>
+      Promise.race([promise.then((value) => ({ ok: value }), (error) => ({ error: String(error) })), late(5000)]);
+    const listen = (event) => outcome(invoke('plugin:event|listen', {
+      event,
+      target: { kind: 'Webview', label: 'main' },
+      handler: window.__TAURI_INTERNALS__.transformCallback(() => {}),
+    }));
+    (async () => ({
+      addPaths: await outcome(invoke('add_paths', { paths: ${JSON.stringify([ROOT, homedir()])} })),
+      dialogOpen: await outcome(invoke('plugin:dialog|open', { options: { multiple: true, directory: false } })),
+      list: await outcome(invoke('list_documents')),
+      dropListener: await listen('tauri://drag-drop'),
+      addedListener: await listen('documents-added'),
+      setTitle: await outcome(invoke('plugin:window|set_title', { label: 'main', value: 'pwned' })),
+    }))().then(done);
+  `);
+  const refused = (what, answer) => {
+    if (!answer.error) throw new Error(`${what} was not refused: ${JSON.stringify(answer)}`);
+    console.log(`ok - ${what} is refused: ${answer.error.slice(0, 120)}`);
+  };
+  refused('add_paths (a path from the page)', result.addPaths);
+  refused('the dialog plugin\'s open (paths handed to the page)', result.dialogOpen);
+  const names = result.list.ok?.map((entry) => entry.name);
+  if (JSON.stringify(names) !== JSON.stringify(['cr-bio.xml'])) throw new Error(`list_documents: ${JSON.stringify(result.list)}`);
+  console.log(`ok - list_documents: ${JSON.stringify(names)} (nothing was added)`);
+  if (typeof result.dropListener.ok !== 'number') throw new Error(`listening to drops: ${JSON.stringify(result.dropListener)}`);
+  if (typeof result.addedListener.ok !== 'number') throw new Error(`listening to documents-added: ${JSON.stringify(result.addedListener)}`);
+  console.log('ok - the webview may listen to file drops and to the documents they added');
+  refused('a command outside the capabilities (window set_title)', result.setTitle);
+}
+
+/** The title `open_files` gives its dialog (src-tauri/src/commands.rs). */
+const OPEN_DIALOG_TITLE = 'Ouvrir des documents';
+
+/** Whether a top-level X window of this title exists; `null` when xwininfo is not installed. */
+function xWindowTitled(title) {
+  let tree;
   try {
-    const result = await driver.executeAsync(`
-      const invoke = window.__TAURI_INTERNALS__.invoke;
-      const outcome = (promise) => promise.then((value) => ({ ok: value }), (error) => ({ error: String(error) }));
-      (async () => ({
-        added: await outcome(invoke('add_paths', { paths: ${JSON.stringify([folder, missing])} })),
-        list: await outcome(invoke('list_documents')),
-        dropListener: await outcome(invoke('plugin:event|listen', {
-          event: 'tauri://drag-drop',
-          target: { kind: 'Webview', label: 'main' },
-          handler: window.__TAURI_INTERNALS__.transformCallback(() => {}),
-        })),
-        setTitle: await outcome(invoke('plugin:window|set_title', { label: 'main', value: 'pwned' })),
-      }))().then(done);
-    `);
-    const added = result.added.ok;
-    if (added?.entries?.length !== 1 || added.entries[0].name !== 'copie.xml' || added.notes?.length !== 1) {
-      throw new Error(`add_paths: ${JSON.stringify(result.added)}`);
-    }
-    console.log(`ok - add_paths: added ${added.entries[0].name}; note: ${added.notes[0]}`);
-    const names = result.list.ok?.map((entry) => entry.name);
-    if (JSON.stringify(names) !== JSON.stringify(['cr-bio.xml', 'copie.xml'])) throw new Error(`list_documents: ${JSON.stringify(result.list)}`);
-    console.log(`ok - list_documents: ${JSON.stringify(names)}`);
-    if (typeof result.dropListener.ok !== 'number') throw new Error(`listening to drops: ${JSON.stringify(result.dropListener)}`);
-    console.log('ok - the webview may listen to file drops');
-    if (!result.setTitle.error) throw new Error('a command outside the capabilities (window set_title) was allowed');
-    console.log(`ok - a command outside the capabilities is refused: ${result.setTitle.error.slice(0, 120)}`);
-  } finally {
-    rmSync(folder, { recursive: true, force: true });
+    tree = execFileSync('xwininfo', ['-root', '-tree'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  } catch (error) {
+    if (error.code === 'ENOENT') return null;
+    throw error;
   }
+  return tree.includes(`"${title}"`);
+}
+
+/**
+ * `open_files`, the only way the page has to add files, shows the app's own Open dialog and
+ * waits for the person: it does not answer by itself, and the session is not held meanwhile
+ * (`list_documents` still answers). Nothing can choose a file in the dialog under Xvfb; ending
+ * the session closes the app, dialog included, so this check comes last.
+ */
+async function checkOpenDialog(driver) {
+  const result = await driver.executeAsync(`
+    const invoke = window.__TAURI_INTERNALS__.invoke;
+    let open = 'waiting';
+    invoke('open_files').then((value) => (open = { ok: value }), (error) => (open = { error: String(error) }));
+    const late = new Promise((resolve) => setTimeout(() => resolve({ timeout: true }), 5000));
+    setTimeout(() => Promise.race([
+      invoke('list_documents').then((value) => ({ ok: value }), (error) => ({ error: String(error) })),
+      late,
+    ]).then((list) => done({ open, list })), 1500);
+  `);
+  if (result.open !== 'waiting') throw new Error(`open_files answered without anyone choosing: ${JSON.stringify(result.open)}`);
+  const names = result.list.ok?.map((entry) => entry.name);
+  if (JSON.stringify(names) !== JSON.stringify(['cr-bio.xml'])) throw new Error(`list_documents while the dialog is open: ${JSON.stringify(result.list)}`);
+  console.log('ok - open_files waits for the person, and the session answers meanwhile');
+  const deadline = Date.now() + 10_000;
+  let shown = xWindowTitled(OPEN_DIALOG_TITLE);
+  while (shown === false && Date.now() < deadline) {
+    await sleep(300);
+    shown = xWindowTitled(OPEN_DIALOG_TITLE);
+  }
+  if (shown === null) console.log('note - xwininfo (x11-utils) is missing: the dialog\'s window was not looked for');
+  else if (!shown) throw new Error(`no window titled "${OPEN_DIALOG_TITLE}" appeared after open_files`);
+  else console.log(`ok - the app's Open dialog is on screen: "${OPEN_DIALOG_TITLE}"`);
 }
 
 let driverProcess = null;
@@ -307,6 +359,7 @@ async function main() {
     await sleep(500); // let fonts and layout settle before the picture
     writeFileSync(SCREENSHOT, await driver.screenshot());
     console.log(`ok - screenshot: ${SCREENSHOT}`);
+    await checkOpenDialog(driver);
   } finally {
     await driver.stop().catch((error) => console.log(`note - closing the session: ${error.message}`));
     stopDriverProcess();

@@ -73,7 +73,7 @@ export interface Entry {
   overview?: Overview;
 }
 
-/** What adding paths did (Tauri `add_paths`). */
+/** What adding paths did (the desktop app's Open dialog or a drop). */
 export interface Added {
   entries: Entry[];
   notes?: string[];

@@ -33,6 +33,9 @@ export interface Backend {
   readonly hasNativeDialog: boolean;
   /** Opens the platform's file dialog and adds what was chosen; `null` when cancelled. */
   chooseFiles(): Promise<Added | null>;
+  /** Opens the platform's folder dialog and adds every document under the chosen folder;
+   *  `null` when cancelled or without a native dialog (`hasNativeDialog`). */
+  chooseFolder(): Promise<Added | null>;
   /** Adds files the page holds (a file input, a drop in a browser). */
   addFiles(files: readonly File[]): Promise<Added>;
   /** Listens for files dropped on the window when the platform, not the page, receives

@@ -55,6 +55,10 @@ export class HttpBackend implements Backend {
     return null;
   }
 
+  async chooseFolder(): Promise<Added | null> {
+    return null;
+  }
+
   /** Sends each file as the raw body of a POST, its name percent-encoded in X-File-Name. */
   async addFiles(files: readonly File[]): Promise<Added> {
     const added: Added = { entries: [], notes: [] };

@@ -1,12 +1,17 @@
 // The desktop app: Tauri commands over the same session (src-tauri/src/commands.rs).
-// Files come in as paths, from the native dialog or a drop on the window.
+// The page never hands the app a path: files come in through the native dialogs, which the
+// app shows itself (`open_files`, `open_folder`), or a drop on the window, which the app adds
+// itself and then announces (`documents-added`, src-tauri/src/drops.rs).
 
 import { invoke } from '@tauri-apps/api/core';
 import { getCurrentWebview } from '@tauri-apps/api/webview';
-import { open } from '@tauri-apps/plugin-dialog';
 
 import type { Added, Entry, Report } from '../types';
 import { BackendError, type Backend, type DropEvents } from './backend';
+
+/** What the app emits after adding files dropped on the window (`DOCUMENTS_ADDED` in
+ *  src-tauri/src/drops.rs). */
+const DOCUMENTS_ADDED = 'documents-added';
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
@@ -41,33 +46,28 @@ export class TauriBackend implements Backend {
     return URL.createObjectURL(new Blob([bytes], { type: mediaType ?? 'application/octet-stream' }));
   }
 
-  async chooseFiles(): Promise<Added | null> {
-    const chosen = await open({ multiple: true, directory: false });
-    if (chosen === null) return null;
-    const paths = Array.isArray(chosen) ? chosen : [chosen];
-    return paths.length ? call<Added>('add_paths', { paths }) : null;
+  chooseFiles(): Promise<Added | null> {
+    return call('open_files');
+  }
+
+  chooseFolder(): Promise<Added | null> {
+    return call('open_folder');
   }
 
   async addFiles(files: readonly File[]): Promise<Added> {
-    // In the desktop app drops arrive as paths (watchDrops) and the dialog gives paths: a
-    // File object never reaches here.
+    // In the desktop app the dialogs and drops are handled by the app: a File object never
+    // reaches here.
     return { entries: [], notes: files.map((f) => `${f.name}: use Open… or drop the file on the window`) };
   }
 
+  /** The app adds dropped files itself; the page only highlights the drop zone while files
+   *  are over the window, and shows what was added. */
   async watchDrops(events: DropEvents): Promise<() => void> {
-    return getCurrentWebview().onDragDropEvent((event) => {
-      const payload = event.payload;
-      if (payload.type === 'enter' || payload.type === 'over') {
-        events.hover(true);
-      } else if (payload.type === 'leave') {
-        events.hover(false);
-      } else if (payload.type === 'drop') {
-        events.hover(false);
-        if (payload.paths.length === 0) return;
-        call<Added>('add_paths', { paths: payload.paths }).then(events.added, (error: unknown) =>
-          events.failed(error instanceof BackendError ? error : new BackendError(String(error))),
-        );
-      }
-    });
+    const webview = getCurrentWebview();
+    const stops = await Promise.all([
+      webview.onDragDropEvent(({ payload }) => events.hover(payload.type === 'enter' || payload.type === 'over')),
+      webview.listen<Added>(DOCUMENTS_ADDED, ({ payload }) => events.added(payload)),
+    ]);
+    return () => stops.forEach((stop) => stop());
   }
 }
