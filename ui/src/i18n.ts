@@ -18,6 +18,8 @@ const fr = {
 
   'action.open': 'Ouvrir…',
   'action.open.hint': 'Ouvrir des documents CDA (XML), des PDF ou des paquets XDM',
+  'action.openFolder': 'Ouvrir un dossier…',
+  'action.openFolder.hint': 'Ouvrir tous les documents d’un dossier et de ses sous-dossiers',
   'action.retry': 'Réessayer',
   'action.dismiss': 'Fermer',
 
@@ -210,6 +212,8 @@ const en: Record<Key, string> = {
 
   'action.open': 'Open…',
   'action.open.hint': 'Open CDA documents (XML), PDFs or XDM packages',
+  'action.openFolder': 'Open folder…',
+  'action.openFolder.hint': 'Open every document in a folder and its subfolders',
   'action.retry': 'Try again',
   'action.dismiss': 'Dismiss',
 
