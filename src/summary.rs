@@ -73,13 +73,18 @@ impl Lang {
     }
 }
 
-/// Whether an input counts as read for `vigie inspect`'s exit code: a document was found
-/// (or it is a PDF) and the whole input was parsed.
+/// Whether an input counts as read for `vigie inspect`'s exit code: a document was found (or
+/// it is a PDF), the whole input was parsed, and it is well-formed XML within the limits.
+/// Problems in the content (a wrong INS key, a bad timestamp) do not count here.
 pub fn was_read(document: &Document) -> bool {
+    let unreadable = |f: &&Finding| {
+        f.severity == crate::diag::Severity::Error
+            && ["xml.", "limits.", "io.", "input."].iter().any(|p| f.code.starts_with(p))
+    };
     match document.kind {
         InputKind::Pdf => true,
         InputKind::Zip | InputKind::OtherXml | InputKind::Unknown => false,
-        _ => document.cda.is_some() && document.complete,
+        _ => document.cda.is_some() && document.complete && !document.findings.iter().any(|f| unreadable(&f)),
     }
 }
 

@@ -69,3 +69,17 @@ fn french_labels_on_request() {
     assert!(text.contains("Confidentialité"), "{text}");
     assert!(text.contains("✓ clé valide"), "{text}");
 }
+
+#[test]
+fn a_document_that_is_not_well_formed_counts_as_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad-attribute.xml");
+    std::fs::write(
+        &bad,
+        "<ClinicalDocument xmlns=\"urn:hl7-org:v3\">\n<id root=\"1.2\"\n<code/>\n</ClinicalDocument>",
+    )
+    .unwrap();
+    let out = vigie(&["inspect", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("3:1"), "the problem is located");
+}
