@@ -11,6 +11,7 @@ pub mod demo;
 pub mod diag;
 pub mod input;
 pub mod model;
+pub mod render;
 pub mod serve;
 pub mod session;
 pub mod summary;

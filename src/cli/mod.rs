@@ -2,6 +2,7 @@
 //! generated from them.
 
 pub mod inspect;
+pub mod render;
 
 use std::path::PathBuf;
 
@@ -36,6 +37,26 @@ pub enum Command {
         /// Language of the summary's labels (defaults to French when LANG starts with "fr").
         #[arg(long, value_enum)]
         lang: Option<Lang>,
+    },
+    /// Render a document as one self-contained, printable HTML page (inline CSS, images
+    /// embedded, a Content-Security-Policy that forbids script and network).
+    ///
+    /// Hostile content (scripts, event handlers, javascript: links, external images...) is
+    /// neutralised and listed in the security report.
+    ///
+    /// Exit code: 0 when the page was written, 1 when the input could not be read as a CDA
+    /// document (or the output could not be written), 2 for a usage error.
+    Render {
+        /// The CDA document (XML, auto-presentable, signed); recognised by content.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Write the page to this file instead of standard output.
+        #[arg(short, long, value_name = "OUT")]
+        output: Option<PathBuf>,
+        /// Print the security report to standard error: one line per neutralised item,
+        /// `line:col  what  action`.
+        #[arg(long)]
+        report: bool,
     },
     /// Serve the Vigie interface and its API on http://127.0.0.1 for a browser.
     Serve {

@@ -1,0 +1,316 @@
+//! The document view as one self-contained, hardened HTML page: header card, table of
+//! contents, every section with its narrative block, the attachments.
+//!
+//! The page carries a Content-Security-Policy that forbids script, network and frames; its
+//! CSS is inline and its images are `data:` URIs decoded from the document itself. Every
+//! element and attribute of a narrative passes an allow-list ([`narrative`]); every value is
+//! escaped or validated ([`html`]). Hostile content never aborts the render: it is
+//! neutralised, made visible, and listed in [`Rendered::report`] with its line:column.
+//!
+//! The same page serves `vigie render`, `vigie serve` and the desktop app (which shows it in
+//! a sandboxed iframe).
+
+mod header;
+pub mod html;
+mod media;
+mod narrative;
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::input::Document;
+use crate::model::{Body, ClinicalDocument, Section};
+use crate::xml::{LineIndex, Position, Span};
+
+use html::escape_into;
+
+/// The page's Content-Security-Policy: no script, no network, no frame, no form; images only
+/// from `data:` URIs, styles only inline.
+pub const CONTENT_SECURITY_POLICY: &str =
+    "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
+
+const STYLESHEET: &str = include_str!("style.css");
+
+/// What the renderer may do.
+#[derive(Debug, Clone)]
+pub struct RenderOptions {
+    /// Largest image decoded and embedded as a `data:` URI, in decoded bytes; a larger one is
+    /// shown as a placeholder.
+    pub max_image_bytes: usize,
+    /// Largest `text/plain` body decoded and shown.
+    pub max_text_bytes: usize,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        Self { max_image_bytes: 16 * 1024 * 1024, max_text_bytes: 8 * 1024 * 1024 }
+    }
+}
+
+/// A rendered document: the HTML page and what was neutralised to make it safe.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    pub html: String,
+    pub report: Vec<Neutralised>,
+}
+
+/// One item of the security report: something of the document that was not rendered as
+/// written, where it is, and what was done instead.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Neutralised {
+    /// A stable kebab-case name of the kind of item (`unsafe-link`, `event-handler`...).
+    pub code: &'static str,
+    /// What was found, for a person (`linkHtml href="javascript:alert(1)"`).
+    pub what: String,
+    /// What the renderer did instead (`link removed, text kept`).
+    pub action: &'static str,
+    pub span: Span,
+    /// `span.start` as line:column in the XML source.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub position: Option<Position>,
+}
+
+impl std::fmt::Display for Neutralised {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let at = self.position.map(|p| p.to_string()).unwrap_or_else(|| "-".into());
+        write!(f, "{at:<9}  {}  {}", self.what, self.action)
+    }
+}
+
+/// Renders a read document. Never fails: a document without a readable CDA gives a page
+/// that says so.
+pub fn render(document: &Document, options: &RenderOptions) -> Rendered {
+    let mut renderer = Renderer::new(document, options);
+    let mut out = String::with_capacity(document.size + STYLESHEET.len() + 4096);
+    renderer.page(&mut out);
+    Rendered { html: out, report: renderer.report }
+}
+
+/// The state of one render: the document, the report being built and the footnotes of the
+/// section being written.
+pub(crate) struct Renderer<'d> {
+    document: &'d Document,
+    options: &'d RenderOptions,
+    lines: Option<&'d LineIndex>,
+    report: Vec<Neutralised>,
+    /// footnote `ID` → its number, counted in document order before rendering.
+    footnote_numbers: HashMap<String, usize>,
+    next_footnote: usize,
+    /// Footnotes met in the current section: (number, page id of its `ID`, body HTML).
+    footnotes: Vec<(usize, Option<String>, String)>,
+}
+
+impl<'d> Renderer<'d> {
+    fn new(document: &'d Document, options: &'d RenderOptions) -> Self {
+        let mut footnote_numbers = HashMap::new();
+        if let Some(ClinicalDocument { body: Body::Structured { sections, .. }, .. }) = &document.cda {
+            let mut count = 0;
+            narrative::number_footnotes(sections, &mut count, &mut footnote_numbers);
+        }
+        Self {
+            document,
+            options,
+            lines: document.lines(),
+            report: Vec::new(),
+            footnote_numbers,
+            next_footnote: 0,
+            footnotes: Vec::new(),
+        }
+    }
+
+    /// Adds an item to the security report.
+    fn neutralised(&mut self, code: &'static str, span: Span, what: String, action: &'static str) {
+        let position = self.lines.map(|l| l.position(span.start));
+        self.report.push(Neutralised { code, what, action, span, position });
+    }
+
+    fn page(&mut self, out: &mut String) {
+        let title = self
+            .document
+            .cda
+            .as_ref()
+            .and_then(|c| c.header.title.as_ref().map(|t| t.text.trim().to_string()))
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| "Document CDA".to_string());
+        out.push_str("<!DOCTYPE html>\n<html lang=\"fr\">\n<head>\n<meta charset=\"utf-8\">\n");
+        out.push_str("<meta http-equiv=\"Content-Security-Policy\" content=\"");
+        out.push_str(CONTENT_SECURITY_POLICY);
+        out.push_str("\">\n<meta name=\"referrer\" content=\"no-referrer\">\n");
+        out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
+        escape_into(out, &title);
+        out.push_str("</title>\n<style>\n");
+        out.push_str(STYLESHEET);
+        out.push_str("</style>\n</head>\n<body>\n");
+        let Some(cda) = &self.document.cda else {
+            out.push_str(
+                "<main class=\"vg-body\"><p class=\"vg-placeholder\">Ce fichier ne contient pas de document \
+                 CDA lisible.</p></main>\n</body>\n</html>\n",
+            );
+            return;
+        };
+        if !self.document.complete {
+            out.push_str(
+                "<p class=\"vg-warning\" role=\"alert\">Document incomplet : seule la partie lisible est \
+                 affichée.</p>\n",
+            );
+        }
+        header::card(out, &cda.header);
+        match &cda.body {
+            Body::Structured { sections, .. } => {
+                if !sections.is_empty() {
+                    out.push_str("<nav class=\"vg-toc\" aria-label=\"Sommaire\">\n<h2>Sommaire</h2>\n");
+                    toc(out, sections, "s");
+                    out.push_str("</nav>\n");
+                }
+                out.push_str("<main class=\"vg-body\">\n");
+                for (i, s) in sections.iter().enumerate() {
+                    self.section(out, s, &format!("s-{}", i + 1), 2);
+                }
+                out.push_str("</main>\n");
+            }
+            Body::NonXml(body) => {
+                out.push_str("<main class=\"vg-body vg-nonxml\">\n");
+                self.non_xml_body(out, body);
+                out.push_str("</main>\n");
+            }
+            Body::Missing => {
+                out.push_str(
+                    "<main class=\"vg-body\"><p class=\"vg-placeholder\">Corps du document absent.</p></main>\n",
+                );
+            }
+        }
+        self.attachments(out, cda);
+        out.push_str("<footer class=\"vg-footer\">Rendu par Vigie");
+        if !self.report.is_empty() {
+            out.push_str(&format!(
+                " · {} élément{} neutralisé{} (voir le rapport de sécurité)",
+                self.report.len(),
+                plural(self.report.len()),
+                plural(self.report.len())
+            ));
+        }
+        out.push_str("</footer>\n</body>\n</html>\n");
+    }
+
+    fn section(&mut self, out: &mut String, section: &Section, anchor: &str, level: usize) {
+        out.push_str("<section class=\"cda-section\" id=\"");
+        out.push_str(anchor);
+        out.push_str("\">\n");
+        if let Some(id) = &section.xml_id {
+            out.push_str("<span id=\"");
+            out.push_str(&html::narrative_id(id));
+            out.push_str("\"></span>");
+        }
+        // an untitled section (common in lab reports) has no heading, as in CDA.xsl
+        if let Some(title) = section.title.as_ref().map(|t| t.text.trim()).filter(|t| !t.is_empty()) {
+            let h = level.min(6);
+            out.push_str(&format!("<h{h}>"));
+            escape_into(out, title);
+            out.push_str(&format!("</h{h}>\n"));
+        }
+        if let Some(text) = &section.text {
+            out.push_str("<div class=\"cda-narrative\">");
+            self.narrative(out, text);
+            out.push_str("</div>\n");
+            self.flush_footnotes(out);
+        }
+        for (i, s) in section.sections.iter().enumerate() {
+            self.section(out, s, &format!("{anchor}-{}", i + 1), level + 1);
+        }
+        out.push_str("</section>\n");
+    }
+
+    fn flush_footnotes(&mut self, out: &mut String) {
+        if self.footnotes.is_empty() {
+            return;
+        }
+        out.push_str("<ol class=\"cda-footnotes\">\n");
+        for (n, id, body) in std::mem::take(&mut self.footnotes) {
+            out.push_str(&format!("<li id=\"fn-{n}\" value=\"{n}\">"));
+            if let Some(id) = id {
+                out.push_str(&format!("<span id=\"{id}\"></span>"));
+            }
+            out.push_str(&body);
+            out.push_str(&format!(
+                " <a class=\"cda-fnback\" href=\"#fnref-{n}\" aria-label=\"retour au texte\">↩</a></li>\n"
+            ));
+        }
+        out.push_str("</ol>\n");
+    }
+
+    fn attachments(&mut self, out: &mut String, cda: &ClinicalDocument) {
+        if cda.attachments.is_empty() {
+            return;
+        }
+        out.push_str("<section class=\"vg-attachments\">\n<h2>Pièces jointes</h2>\n<ol>\n");
+        for (i, a) in cda.attachments.iter().enumerate() {
+            out.push_str(&format!("<li id=\"pj-{}\">", i + 1));
+            let kind = match a.kind {
+                crate::model::AttachmentKind::Body => "corps du document",
+                crate::model::AttachmentKind::ObservationMedia => "multimédia (observationMedia)",
+                crate::model::AttachmentKind::PdfCopy => "copie PDF",
+            };
+            out.push_str("<span class=\"vg-media-type\">");
+            escape_into(out, a.media_type.as_deref().unwrap_or("type inconnu"));
+            out.push_str("</span> · ");
+            out.push_str(kind);
+            if a.encoded_size > 0 {
+                out.push_str(&format!(" · ~{}", human_size(a.estimated_size)));
+            }
+            if !a.section_path.is_empty() {
+                out.push_str(" · ");
+                escape_into(out, &a.section_path.join(" › "));
+            }
+            if let Some(r) = &a.reference {
+                out.push_str(" · ");
+                media::reference_text(out, r);
+            }
+            out.push_str("</li>\n");
+        }
+        out.push_str("</ol>\n</section>\n");
+    }
+}
+
+/// The nested table of contents, linking to the section anchors.
+fn toc(out: &mut String, sections: &[Section], prefix: &str) {
+    out.push_str("<ol>\n");
+    for (i, s) in sections.iter().enumerate() {
+        let anchor = format!("{prefix}-{}", i + 1);
+        out.push_str(&format!("<li><a href=\"#{anchor}\">"));
+        match s.title.as_ref().map(|t| t.text.trim()).filter(|t| !t.is_empty()) {
+            Some(t) => escape_into(out, t),
+            None => out.push_str("<span class=\"vg-untitled\">(sans titre)</span>"),
+        }
+        out.push_str("</a>");
+        if !s.sections.is_empty() {
+            toc(out, &s.sections, &anchor);
+        }
+        out.push_str("</li>\n");
+    }
+    out.push_str("</ol>\n");
+}
+
+fn plural(n: usize) -> &'static str {
+    if n > 1 {
+        "s"
+    } else {
+        ""
+    }
+}
+
+/// A size in French units (octets, Ko, Mo).
+fn human_size(bytes: usize) -> String {
+    if bytes < 1024 {
+        format!("{bytes} o")
+    } else if bytes < 1024 * 1024 {
+        format!("{:.0} Ko", bytes as f64 / 1024.0)
+    } else {
+        format!("{:.1} Mo", bytes as f64 / (1024.0 * 1024.0))
+    }
+}
+
+/// The security report as `vigie render --report` prints it: one line per item.
+pub fn report_text(report: &[Neutralised]) -> String {
+    report.iter().map(|n| format!("{n}\n")).collect()
+}
