@@ -165,6 +165,18 @@ pub struct Specialty {
     pub specialty: Option<&'static str>,
 }
 
+impl Specialty {
+    /// "profession, specialty" with their labels, or the code's own text when neither is known.
+    pub fn display(&self) -> String {
+        match (self.profession, self.specialty) {
+            (Some(p), Some(sp)) => format!("{p}, {sp}"),
+            (Some(p), None) => p.to_string(),
+            (None, Some(sp)) => sp.to_string(),
+            (None, None) => self.code.text(),
+        }
+    }
+}
+
 /// A healthcare professional or a device acting in a role (assignedAuthor, assignedEntity).
 #[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct Actor {
@@ -194,6 +206,17 @@ pub struct Device {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub software_name: Option<String>,
     pub span: Span,
+}
+
+impl Device {
+    /// The software and model names, as one line.
+    pub fn display(&self) -> String {
+        [self.software_name.as_deref(), self.manufacturer_model_name.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
 }
 
 /// An author of the document.

@@ -132,22 +132,13 @@ fn actor(a: &Actor) -> String {
         parts.push(format!("<strong>{}</strong>", esc(&who)));
     }
     if let Some(d) = &a.device {
-        let name = [d.software_name.as_deref(), d.manufacturer_model_name.as_deref()]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(" ");
+        let name = d.display();
         if !name.is_empty() {
             parts.push(esc(&name));
         }
     }
     if let Some(s) = &a.specialty {
-        let text = match (s.profession, s.specialty) {
-            (Some(p), Some(sp)) => format!("{p}, {sp}"),
-            (Some(p), None) => p.to_string(),
-            (None, Some(sp)) => sp.to_string(),
-            (None, None) => code_text(&s.code),
-        };
+        let text = s.display();
         parts.push(esc(&text));
     }
     for id in &a.ids {

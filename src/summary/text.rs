@@ -173,22 +173,10 @@ fn actor(lang: Lang, a: &Actor) -> String {
         parts.push(who);
     }
     if let Some(d) = &a.device {
-        parts.push(
-            [d.software_name.clone(), d.manufacturer_model_name.clone()]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(" "),
-        );
+        parts.push(d.display());
     }
     if let Some(s) = &a.specialty {
-        let text = match (s.profession, s.specialty) {
-            (Some(p), Some(sp)) => format!("{p}, {sp}"),
-            (Some(p), None) => p.to_string(),
-            (None, Some(sp)) => sp.to_string(),
-            (None, None) => code_text(&s.code),
-        };
-        parts.push(text);
+        parts.push(s.display());
     }
     for id in &a.ids {
         match &id.national {
