@@ -117,120 +117,109 @@ const SPECIALITES_ORDINALES: &str = table!("specialites-ordinales.tsv");
 const UCUM_UNITS: &str = table!("ucum-units.tsv");
 const OIDS: &str = table!("oids.tsv");
 
-/// The label of `code` in `code_system` (an OID), from whichever embedded table knows it:
-/// the value sets, TRE_G15, TRE_R38 and UCUM. This is what a viewer shows next to any code.
+/// The label of a code, by code-system OID: any value set's, then TRE_G15's, TRE_R38's and the
+/// UCUM unit names (the first table that knows it wins).
 pub fn label(code_system: &str, code: &str) -> Option<&'static str> {
-    tables().by_system.get(code_system)?.get(code).copied()
-}
-
-/// The label of `code` within `set`, whatever its code system: for when the document's
-/// code system is missing or wrong but the place the code sits in says which value set it is.
-pub fn value_set_label(set: ValueSet, code: &str) -> Option<&'static str> {
-    tables().value_sets.get(&set)?.by_code.get(code).copied()
-}
-
-/// Whether `set` contains `code` from `code_system`: what a conformance check asks.
-pub fn in_value_set(set: ValueSet, code_system: &str, code: &str) -> bool {
-    tables()
-        .value_sets
-        .get(&set)
-        .and_then(|table| table.by_system.get(code_system))
-        .is_some_and(|codes| codes.contains_key(code))
-}
-
-/// The English name of a UCUM unit (`mmol/L` → "millimole per liter"), to explain the unit
-/// of a lab result. Unit annotations (`{tablet}`) and unlisted combinations are `None`.
-pub fn ucum_name(unit: &str) -> Option<&'static str> {
-    tables().ucum.get(unit).copied()
-}
-
-/// The short name of a well-known OID: patient identifiers (`1.2.250.1.213.1.4.8` →
-/// "INS-NIR"), professional and organisation identifiers, code systems and key templateIds.
-pub fn oid_name(oid: &str) -> Option<&'static str> {
-    tables().oids.get(oid).copied()
-}
-
-/// The label of a TRE_G15 ProfessionSante code (`10` → "Médecin", `21` → "Pharmacien").
-pub fn profession(g15_code: &str) -> Option<&'static str> {
-    tables().professions.get(g15_code).copied()
-}
-
-/// The label of a TRE_R38 SpecialiteOrdinale code (`SM26` → "Qualifié en Médecine générale
-/// (SM)"). The embedded TRE_R38 stops at SM72; later specialties are only in J01.
-pub fn specialite_ordinale(r38_code: &str) -> Option<&'static str> {
-    tables().specialites_ordinales.get(r38_code).copied()
-}
-
-/// A code-to-label map, by code system.
-type BySystem = HashMap<&'static str, HashMap<&'static str, &'static str>>;
-
-/// The parsed tables, built once.
-struct Tables {
-    value_sets: HashMap<ValueSet, ValueSetTable>,
-    /// Every value set and code system merged, for [`label`].
-    by_system: BySystem,
-    professions: HashMap<&'static str, &'static str>,
-    specialites_ordinales: HashMap<&'static str, &'static str>,
-    ucum: HashMap<&'static str, &'static str>,
-    oids: HashMap<&'static str, &'static str>,
-}
-
-/// One value set, looked up by (code system, code) or by code alone.
-struct ValueSetTable {
-    by_system: BySystem,
-    by_code: HashMap<&'static str, &'static str>,
-}
-
-fn tables() -> &'static Tables {
-    static TABLES: OnceLock<Tables> = OnceLock::new();
-    TABLES.get_or_init(Tables::parse)
-}
-
-impl Tables {
-    fn parse() -> Tables {
-        let mut by_system = BySystem::new();
-        let mut value_sets = HashMap::new();
-        for set in ValueSet::ALL {
-            let mut table = ValueSetTable { by_system: BySystem::new(), by_code: HashMap::new() };
-            for [code_system, code, label] in rows::<3>(set.table()) {
-                insert(&mut table.by_system, code_system, code, label);
-                table.by_code.entry(code).or_insert(label);
-                insert(&mut by_system, code_system, code, label);
-            }
-            value_sets.insert(set, table);
-        }
-        let professions = pairs(PROFESSIONS);
-        let specialites_ordinales = pairs(SPECIALITES_ORDINALES);
-        let ucum = pairs(UCUM_UNITS);
-        for (code_system, codes) in [
-            (PROFESSION_OID, &professions),
-            (SPECIALITE_ORDINALE_OID, &specialites_ordinales),
-            (UCUM_OID, &ucum),
-        ] {
-            for (code, label) in codes {
-                insert(&mut by_system, code_system, code, label);
-            }
-        }
-        Tables { value_sets, by_system, professions, specialites_ordinales, ucum, oids: pairs(OIDS) }
+    if let Some(label) = labels_by_system().get(code_system).and_then(|codes| codes.get(code)) {
+        return Some(label);
+    }
+    match code_system {
+        PROFESSION_OID => profession(code),
+        SPECIALITE_ORDINALE_OID => specialite_ordinale(code),
+        UCUM_OID => ucum_name(code),
+        _ => None,
     }
 }
 
-/// Adds a label unless the code already has one: the first table to name a code wins.
+/// The label of a code in one value set, whatever its code system.
+pub fn value_set_label(set: ValueSet, code: &str) -> Option<&'static str> {
+    value_set(set).by_code.get(code).copied()
+}
+
+/// Whether a value set holds this code of this code system.
+pub fn in_value_set(set: ValueSet, code_system: &str, code: &str) -> bool {
+    value_set(set).by_system.get(code_system).is_some_and(|codes| codes.contains_key(code))
+}
+
+/// The human name of a UCUM unit (`mmol/L` → its name).
+pub fn ucum_name(unit: &str) -> Option<&'static str> {
+    static UCUM: OnceLock<Map> = OnceLock::new();
+    UCUM.get_or_init(|| pairs(UCUM_UNITS)).get(unit).copied()
+}
+
+/// What an OID names (a patient identifier kind, a code system, a template).
+pub fn oid_name(oid: &str) -> Option<&'static str> {
+    static OID_NAMES: OnceLock<Map> = OnceLock::new();
+    OID_NAMES.get_or_init(|| pairs(OIDS)).get(oid).copied()
+}
+
+/// A TRE_G15 profession, e.g. `10` → "Médecin".
+pub fn profession(g15_code: &str) -> Option<&'static str> {
+    static PROFESSION_LABELS: OnceLock<Map> = OnceLock::new();
+    PROFESSION_LABELS.get_or_init(|| pairs(PROFESSIONS)).get(g15_code).copied()
+}
+
+/// A TRE_R38 spécialité ordinale, e.g. `SM26`.
+pub fn specialite_ordinale(r38_code: &str) -> Option<&'static str> {
+    static SPECIALITE_LABELS: OnceLock<Map> = OnceLock::new();
+    SPECIALITE_LABELS.get_or_init(|| pairs(SPECIALITES_ORDINALES)).get(r38_code).copied()
+}
+
+/// code → label.
+type Map = HashMap<&'static str, &'static str>;
+/// code system → code → label.
+type BySystem = HashMap<&'static str, Map>;
+
+/// One value set, indexed on first use: each is indexed on its own, so a command-line run
+/// pays only for the tables it needs.
+struct ValueSetTable {
+    by_system: BySystem,
+    by_code: Map,
+}
+
+fn value_set(set: ValueSet) -> &'static ValueSetTable {
+    static TABLES: [OnceLock<ValueSetTable>; ValueSet::ALL.len()] =
+        [const { OnceLock::new() }; ValueSet::ALL.len()];
+    TABLES[set as usize].get_or_init(|| {
+        let mut table = ValueSetTable { by_system: BySystem::new(), by_code: Map::new() };
+        for [code_system, code, label] in rows::<3>(set.table()) {
+            insert(&mut table.by_system, code_system, code, label);
+            table.by_code.entry(code).or_insert(label);
+        }
+        table
+    })
+}
+
+/// Every value set's labels by code system, for [`label`] (the first value set of
+/// [`ValueSet::ALL`] that knows a code wins).
+fn labels_by_system() -> &'static BySystem {
+    static LABELS: OnceLock<BySystem> = OnceLock::new();
+    LABELS.get_or_init(|| {
+        let mut by_system = BySystem::new();
+        for set in ValueSet::ALL {
+            for [code_system, code, label] in rows::<3>(set.table()) {
+                insert(&mut by_system, code_system, code, label);
+            }
+        }
+        by_system
+    })
+}
+
 fn insert(map: &mut BySystem, code_system: &'static str, code: &'static str, label: &'static str) {
     map.entry(code_system).or_default().entry(code).or_insert(label);
 }
 
-/// The rows of a generated table with exactly `N` tab-separated fields; comment lines and
-/// (impossible once `--check` passes) malformed lines are skipped.
+/// The rows of a table with exactly `N` tab-separated fields (comment lines skipped).
 fn rows<const N: usize>(table: &'static str) -> impl Iterator<Item = [&'static str; N]> {
     table.lines().filter(|line| !line.starts_with('#')).filter_map(|line| {
-        let fields: Vec<&'static str> = line.split('\t').collect();
-        fields.try_into().ok()
+        let mut fields = line.split('\t');
+        let row: [&'static str; N] = std::array::from_fn(|_| fields.next().unwrap_or("\u{0}"));
+        (fields.next().is_none() && !row.contains(&"\u{0}")).then_some(row)
     })
 }
 
-fn pairs(table: &'static str) -> HashMap<&'static str, &'static str> {
-    let mut map = HashMap::new();
+fn pairs(table: &'static str) -> Map {
+    let mut map = Map::new();
     for [code, label] in rows::<2>(table) {
         map.entry(code).or_insert(label);
     }
