@@ -293,6 +293,34 @@ pub struct NationalId<Kind> {
     pub problem: Option<String>,
 }
 
+impl<Kind> NationalId<Kind> {
+    /// The identifier with the outcome of its checks; a recognised common mistake is added to
+    /// the problem as a hint.
+    fn checked(
+        kind: Kind,
+        prefix: char,
+        number: &str,
+        (meaning_fr, meaning_en): (&'static str, &'static str),
+        verdict: Verdict,
+        hint: Option<&'static str>,
+    ) -> Self {
+        let problem = verdict.problem.map(|p| match hint {
+            Some(hint) => format!("{p}; {hint}"),
+            None => p,
+        });
+        NationalId {
+            kind,
+            prefix,
+            number: number.to_owned(),
+            meaning_fr,
+            meaning_en,
+            format_ok: verdict.format_ok,
+            key_ok: verdict.key_ok,
+            problem,
+        }
+    }
+}
+
 /// A national health professional identifier (root `1.2.250.1.71.4.2.1`).
 pub type PractitionerId = NationalId<PractitionerIdKind>;
 
@@ -335,20 +363,14 @@ pub fn practitioner_id(root: &str, extension: &str) -> Option<PractitionerId> {
              0 (ADELI), or 1, 3, 4, 5, 6 followed by a structure id, '/' and a number"
         )),
     };
-    let problem = verdict.problem.map(|p| match practitioner_hint(prefix, extension) {
-        Some(hint) => format!("{p}; {hint}"),
-        None => p,
-    });
-    Some(PractitionerId {
+    Some(NationalId::checked(
         kind,
         prefix,
-        number: number.to_owned(),
-        meaning_fr,
-        meaning_en,
-        format_ok: verdict.format_ok,
-        key_ok: verdict.key_ok,
-        problem,
-    })
+        number,
+        (meaning_fr, meaning_en),
+        verdict,
+        practitioner_hint(prefix, extension),
+    ))
 }
 
 /// Common mistakes recognisable from the whole extension.
@@ -433,20 +455,14 @@ pub fn organization_id(root: &str, extension: &str) -> Option<OrganizationId> {
             )),
         ),
     };
-    let problem = verdict.problem.map(|p| match organization_hint(prefix, extension) {
-        Some(hint) => format!("{p}; {hint}"),
-        None => p,
-    });
-    Some(OrganizationId {
+    Some(NationalId::checked(
         kind,
         prefix,
-        number: number.to_owned(),
-        meaning_fr,
-        meaning_en,
-        format_ok: verdict.format_ok,
-        key_ok: verdict.key_ok,
-        problem,
-    })
+        number,
+        (meaning_fr, meaning_en),
+        verdict,
+        organization_hint(prefix, extension),
+    ))
 }
 
 /// Common mistakes recognisable from the whole extension.
