@@ -16,6 +16,7 @@ pub mod serve;
 pub mod session;
 pub mod summary;
 pub mod terminology;
+pub mod xdm;
 pub mod xml;
 
 pub use input::{read_bytes, read_path, Document, InputKind};
