@@ -8,6 +8,7 @@ fn main() {
     let commands = tauri_build::AppManifest::new().commands(&[
         "list_documents",
         "open_document",
+        "query_library",
         "open_files",
         "open_folder",
         "document_source",

@@ -83,7 +83,7 @@ pub fn read_path(path: &Path, limits: &Limits) -> Document {
     }
 }
 
-fn failed(size: usize, finding: Finding) -> Document {
+pub(crate) fn failed(size: usize, finding: Finding) -> Document {
     let mut findings = Findings::default();
     findings.push(finding);
     Document {

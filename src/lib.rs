@@ -10,6 +10,7 @@ pub mod cli;
 pub mod demo;
 pub mod diag;
 pub mod input;
+pub mod library;
 pub mod model;
 pub mod render;
 pub mod serve;

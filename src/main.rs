@@ -11,6 +11,7 @@ fn main() -> ExitCode {
             let lang = lang.unwrap_or_else(Lang::from_env);
             inspect::run(&files, json, lang)
         }
+        Command::List(args) => vigie::cli::list::run(&args),
         Command::Render { file, output, report } => vigie::cli::render::run(&file, output.as_deref(), report),
         Command::Serve { paths, port, open } => {
             match vigie::serve::serve(vigie::serve::Options { paths, port, open }) {

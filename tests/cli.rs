@@ -83,3 +83,32 @@ fn a_document_that_is_not_well_formed_counts_as_not_read() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stdout).contains("3:1"), "the problem is located");
 }
+
+#[test]
+fn list_filters_the_corpus_and_exits_1_when_nothing_matches() {
+    let corpus = common::shared().join("corpus/fr").display().to_string();
+    let out = vigie(&["list", &corpus, "--type", "11502-2", "--since", "2024", "--body", "structured"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(!lines.is_empty());
+    assert!(lines.iter().all(|l| l.contains("CR d'examens biologiques") && l.contains("/2024")), "{text}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("document(s) of"));
+
+    let none = vigie(&["list", &corpus, "--search", "zzqqxx"]);
+    assert_eq!(none.status.code(), Some(1));
+    assert!(none.stdout.is_empty());
+    assert_eq!(vigie(&["list", &corpus, "--since", "hier"]).status.code(), Some(2));
+}
+
+#[test]
+fn list_json_holds_rows_counts_and_facets() {
+    let corpus = common::shared().join("corpus/fr").display().to_string();
+    let out = vigie(&["list", &corpus, "--json", "--search", "glycémie", "--limit", "3"]);
+    assert_eq!(out.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
+    assert!(json["total"].as_u64().unwrap() >= 3);
+    assert_eq!(json["rows"].as_array().map(Vec::len), Some(3));
+    assert!(json["rows"][0]["source"]["name"].as_str().is_some());
+    assert!(json["facets"]["types"].as_array().is_some_and(|t| !t.is_empty()));
+}

@@ -38,6 +38,17 @@ pub fn list_documents(session: State<'_, SharedSession>) -> Result<Vec<Entry>, S
     Ok(lock(&session).entries().to_vec())
 }
 
+/// The documents matching a library query, ordered, with the facets' counts
+/// (`POST /api/library`).
+#[tauri::command(async)]
+pub fn query_library(
+    session: State<'_, SharedSession>,
+    query: vigie::library::Query,
+) -> Result<serde_json::Value, String> {
+    serde_json::to_value(lock(&session).library().query(&query))
+        .map_err(|error| format!("the library's answer could not be written: {error}"))
+}
+
 /// The report of document `id`: header, sections, results, findings
 /// (`GET /api/documents/{id}`, `vigie inspect --json`).
 #[tauri::command(async)]

@@ -104,6 +104,7 @@ fn app<R: Runtime>(builder: Builder<R>, session: Session) -> Builder<R> {
         .invoke_handler(tauri::generate_handler![
             commands::list_documents,
             commands::open_document,
+            commands::query_library,
             commands::open_files,
             commands::open_folder,
             commands::document_source,

@@ -2,6 +2,7 @@
 //! generated from them.
 
 pub mod inspect;
+pub mod list;
 pub mod render;
 
 use std::path::PathBuf;
@@ -58,6 +59,11 @@ pub enum Command {
         #[arg(long)]
         report: bool,
     },
+    /// List documents of files, folders and XDM packages, filtered and searched, newest
+    /// first; older versions and second copies of a document are folded into its line.
+    ///
+    /// Exit code: 0 when some document matched, 1 when none did, 2 for a usage error.
+    List(list::ListArgs),
     /// Serve the Vigie interface and its API on http://127.0.0.1 for a browser.
     Serve {
         /// Files or folders to open.
@@ -76,4 +82,57 @@ pub enum Command {
         #[arg(default_value = "assets/demo", value_name = "DIR")]
         dir: PathBuf,
     },
+}
+
+/// `--since`: the first day of a year, month or day.
+fn parse_since(text: &str) -> Result<chrono::NaiveDate, String> {
+    parse_partial_date(text).map(|(first, _)| first)
+}
+
+/// `--until`: the last day of a year, month or day.
+fn parse_until(text: &str) -> Result<chrono::NaiveDate, String> {
+    parse_partial_date(text).map(|(_, last)| last)
+}
+
+/// `YYYY`, `YYYY-MM` or `YYYY-MM-DD` as the first and last days it covers.
+fn parse_partial_date(text: &str) -> Result<(chrono::NaiveDate, chrono::NaiveDate), String> {
+    let invalid = || format!("`{text}` is not a date: write YYYY, YYYY-MM or YYYY-MM-DD");
+    let parts: Vec<&str> = text.trim().split('-').collect();
+    let number = |s: &str| s.parse::<u32>().map_err(|_| invalid());
+    let (year, month, day) = match parts.as_slice() {
+        [y] => (number(y)?, None, None),
+        [y, m] => (number(y)?, Some(number(m)?), None),
+        [y, m, d] => (number(y)?, Some(number(m)?), Some(number(d)?)),
+        _ => return Err(invalid()),
+    };
+    let year = i32::try_from(year).map_err(|_| invalid())?;
+    let first =
+        chrono::NaiveDate::from_ymd_opt(year, month.unwrap_or(1), day.unwrap_or(1)).ok_or_else(invalid)?;
+    let last = match (month, day) {
+        (_, Some(_)) => first,
+        (Some(m), None) => {
+            let next = if m == 12 { (year + 1, 1) } else { (year, m + 1) };
+            chrono::NaiveDate::from_ymd_opt(next.0, next.1, 1)
+                .and_then(|d| d.pred_opt())
+                .ok_or_else(invalid)?
+        }
+        (None, None) => chrono::NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(invalid)?,
+    };
+    Ok((first, last))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn partial_dates_cover_their_whole_year_or_month() {
+        let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(parse_partial_date("2024"), Ok((d("2024-01-01"), d("2024-12-31"))));
+        assert_eq!(parse_partial_date("2024-02"), Ok((d("2024-02-01"), d("2024-02-29"))));
+        assert_eq!(parse_partial_date("2023-12"), Ok((d("2023-12-01"), d("2023-12-31"))));
+        assert_eq!(parse_partial_date("2024-03-05"), Ok((d("2024-03-05"), d("2024-03-05"))));
+        assert!(parse_partial_date("2024-13").is_err());
+        assert!(parse_partial_date("hier").unwrap_err().contains("YYYY-MM-DD"));
+    }
 }

@@ -53,6 +53,20 @@ pub(crate) async fn list_documents(State(session): State<SharedSession>) -> Resu
     Ok(Json(entries).into_response())
 }
 
+/// `POST /api/library`: the body is a [`crate::library::Query`] (JSON, every field
+/// optional); the answer its [`crate::library::Results`]: rows, counts and facets.
+pub(crate) async fn query_library(
+    State(session): State<SharedSession>,
+    Json(query): Json<crate::library::Query>,
+) -> Result<Response, ApiError> {
+    let results = with_session(session, None, move |s| {
+        serde_json::to_value(s.library().query(&query))
+            .map_err(|error| format!("the library's answer could not be written: {error}"))
+    })
+    .await?;
+    Ok(Json(results).into_response())
+}
+
 /// `POST /api/documents`: the body is the file, `X-File-Name` its name (percent-encoded UTF-8).
 pub(crate) async fn add_document(
     State(session): State<SharedSession>,
@@ -66,8 +80,8 @@ pub(crate) async fn add_document(
                 "the file name is missing: send it, percent-encoded, in the X-File-Name header".into(),
             )
         })?;
-    let entry = with_session(session, None, move |s| s.add_bytes(&name, body.to_vec())).await?;
-    Ok((StatusCode::CREATED, Json(entry)).into_response())
+    let added = with_session(session, None, move |s| s.add_bytes(&name, body.to_vec())).await?;
+    Ok((StatusCode::CREATED, Json(added)).into_response())
 }
 
 /// `GET /api/documents/{id}`: the report (`vigie inspect --json`).

@@ -27,7 +27,7 @@ use axum::http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 
 use crate::session::Session;
@@ -104,6 +104,7 @@ pub fn router(session: SharedSession, port: u16) -> Router {
             "/api/documents",
             get(api::list_documents).post(api::add_document).layer(DefaultBodyLimit::max(max_upload)),
         )
+        .route("/api/library", post(api::query_library))
         .route("/api/documents/{id}", get(api::report))
         .route("/api/documents/{id}/source", get(api::source))
         .route("/api/documents/{id}/attachments/{index}", get(api::attachment))

@@ -69,11 +69,28 @@ async fn upload(app: &Router, name: &str, bytes: &[u8]) -> Answer {
 }
 
 #[tokio::test]
+async fn the_library_answers_a_query_with_rows_and_facets() {
+    let app = app();
+    upload(&app, "a.xml", DOCUMENT.as_bytes()).await;
+    let request = Request::post("/api/library")
+        .header(header::HOST, HOST)
+        .header("content-type", "application/json")
+        .body(Body::from(r#"{"bodies": ["structured"], "limit": 10}"#))
+        .unwrap();
+    let answer = send(&app, request).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+    let json = answer.json();
+    assert_eq!(json["total"], 1);
+    assert_eq!(json["rows"][0]["source"]["name"], "a.xml");
+    assert_eq!(json["facets"]["bodies"][0]["value"], "structured");
+}
+
+#[tokio::test]
 async fn an_uploaded_document_is_listed_and_its_report_and_source_served() {
     let app = app();
     let created = upload(&app, "compte%20rendu.xml", DOCUMENT.as_bytes()).await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
-    let entry = created.json();
+    let entry = created.json()["entries"][0].clone();
     assert_eq!(entry["name"], "compte rendu.xml");
     let id = entry["id"].as_u64().unwrap();
 
@@ -166,7 +183,7 @@ async fn uploads_need_a_name_and_respect_the_size_limit() {
 #[tokio::test]
 async fn a_document_without_xml_source_says_why() {
     let app = app();
-    let id = upload(&app, "scan.pdf", b"%PDF-1.4").await.json()["id"].as_u64().unwrap();
+    let id = upload(&app, "scan.pdf", b"%PDF-1.4").await.json()["entries"][0]["id"].as_u64().unwrap();
     let answer = get(&app, &format!("/api/documents/{id}/source")).await;
     assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(answer.json()["error"].as_str().unwrap().contains("no XML source"));

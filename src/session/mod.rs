@@ -16,7 +16,13 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+mod package;
+
+use std::io::Read as _;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
 use crate::input::{Document, InputKind};
+use crate::library::{Library, Record, SourceRecord};
 use crate::summary::Report;
 use crate::xml::Limits;
 
@@ -30,10 +36,6 @@ const CACHE_SIZE: usize = 4;
 const MAX_UPLOADED_BYTES: usize = 1024 * 1024 * 1024;
 /// The deepest folder nesting walked by [`Session::add_path`].
 const MAX_FOLDER_DEPTH: usize = 64;
-/// Files added by one call are read at once (for their [`Overview`]) up to this many, each up
-/// to [`EAGER_READ_MAX_BYTES`]; the others are read when first opened.
-const EAGER_READS: usize = 1000;
-const EAGER_READ_MAX_BYTES: u64 = 16 * 1024 * 1024;
 
 /// One document of the session, as the list shows it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -45,6 +47,10 @@ pub struct Entry {
     /// The full path, for a file read from disk (absent for uploaded bytes).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
+    /// For a document read from an XDM package: its path inside the zip (`path` is then
+    /// the zip's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub member: Option<String>,
     /// Size in bytes.
     pub size: u64,
     /// What the document is, once it has been read (absent until then).
@@ -115,6 +121,7 @@ impl Added {
 enum Origin {
     File(PathBuf),
     Uploaded(Arc<[u8]>),
+    Packaged(package::Packaged),
 }
 
 /// The documents opened in one run. Not internally synchronised: wrap it in a `Mutex`.
@@ -127,6 +134,45 @@ pub struct Session {
     uploaded_bytes: usize,
     /// Most recently used last.
     cache: VecDeque<(usize, Arc<Document>)>,
+    library: Library,
+    /// Whether entry `i` is in the library yet.
+    indexed: Vec<bool>,
+}
+
+/// How far indexing has gone, for a progress bar.
+#[derive(Debug, Clone, Copy)]
+pub struct Progress<'a> {
+    pub done: usize,
+    pub total: usize,
+    /// The name of the document just read.
+    pub current: &'a str,
+}
+
+/// One document read by an indexing thread.
+struct Indexed {
+    id: usize,
+    overview: Overview,
+    record: Record,
+    text: String,
+}
+
+/// Reads the document at an origin.
+fn read_origin(origin: &Origin, limits: &Limits) -> Document {
+    match origin {
+        Origin::File(path) => crate::read_path(path, limits),
+        Origin::Uploaded(bytes) => crate::read_bytes(bytes, limits),
+        Origin::Packaged(packaged) => package::read(packaged, limits),
+    }
+}
+
+/// Whether the file at `path` is a zip (by its first bytes, whatever its name).
+fn is_zip(path: &Path) -> bool {
+    let mut head = [0u8; 4];
+    std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut head)).is_ok() && is_zip_bytes(&head)
+}
+
+fn is_zip_bytes(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06")
 }
 
 impl Session {
@@ -138,6 +184,8 @@ impl Session {
             by_path: HashMap::new(),
             uploaded_bytes: 0,
             cache: VecDeque::with_capacity(CACHE_SIZE + 1),
+            library: Library::default(),
+            indexed: Vec::new(),
         }
     }
 
@@ -156,30 +204,101 @@ impl Session {
 
     /// Adds several files or folders (see [`Session::add_path`]).
     pub fn add_paths<P: AsRef<Path>>(&mut self, paths: &[P]) -> Added {
+        self.add_paths_with(paths, &|_| true)
+    }
+
+    /// Adds several files or folders, then indexes them telling `progress` after each
+    /// document (see [`Session::index_pending`]).
+    pub fn add_paths_with<P: AsRef<Path>>(
+        &mut self,
+        paths: &[P],
+        progress: &(dyn Fn(Progress) -> bool + Sync),
+    ) -> Added {
         let mut added = Added::default();
         for path in paths {
-            added.merge(self.add_path(path.as_ref()));
+            added.merge(self.collect_path(path.as_ref()));
+        }
+        self.index_pending(progress);
+        for entry in &mut added.entries {
+            entry.overview = self.entries[entry.id].overview.clone();
         }
         added
     }
 
-    /// Reads the files just added that were never read, so that the list shows what they
-    /// are; then refreshes `added` with their overviews.
-    fn read_overviews(&mut self, added: &mut Added) {
-        let mut budget = EAGER_READS;
-        for entry in &mut added.entries {
-            if budget == 0 {
-                break;
+    /// Indexes every document not yet indexed, on all cores. `progress` is told after each
+    /// document and returns whether to go on: returning `false` cancels, leaving the rest
+    /// for the next call. Returns how many documents were indexed.
+    pub fn index_pending(&mut self, progress: &(dyn Fn(Progress) -> bool + Sync)) -> usize {
+        let pending: Vec<usize> = (0..self.entries.len()).filter(|&id| !self.indexed[id]).collect();
+        if pending.is_empty() {
+            return 0;
+        }
+        let threads = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(1, 8);
+        let next = AtomicUsize::new(0);
+        let cancelled = AtomicBool::new(false);
+        let (sender, receiver) = std::sync::mpsc::channel::<Indexed>();
+        let origins = &self.origins;
+        let entries = &self.entries;
+        let limits = &self.limits;
+        let mut results: Vec<Indexed> = Vec::with_capacity(pending.len());
+        std::thread::scope(|scope| {
+            for _ in 0..threads.min(pending.len()) {
+                let sender = sender.clone();
+                let (next, cancelled, pending) = (&next, &cancelled, &pending);
+                scope.spawn(move || loop {
+                    if cancelled.load(Ordering::Relaxed) {
+                        break;
+                    }
+                    let Some(&id) = pending.get(next.fetch_add(1, Ordering::Relaxed)) else { break };
+                    let document = read_origin(&origins[id], limits);
+                    let entry = &entries[id];
+                    let source = SourceRecord {
+                        path: entry.path.clone(),
+                        name: entry.name.clone(),
+                        member: entry.member.clone(),
+                    };
+                    let xds = match &origins[id] {
+                        Origin::Packaged(p) => p.entry.as_deref().map(package::xds_facts),
+                        _ => None,
+                    };
+                    let indexed = Indexed {
+                        id,
+                        overview: Overview::of(&document),
+                        record: Record::of(id, &document, source, xds.as_ref()),
+                        text: crate::library::document_text(&document),
+                    };
+                    if sender.send(indexed).is_err() {
+                        break;
+                    }
+                });
             }
-            if self.entries[entry.id].overview.is_none() && entry.size <= EAGER_READ_MAX_BYTES {
-                budget -= 1;
-                if let Origin::File(path) = &self.origins[entry.id] {
-                    let document = crate::read_path(path, &self.limits);
-                    self.entries[entry.id].overview = Some(Overview::of(&document));
+            drop(sender);
+            for indexed in receiver {
+                let go_on = progress(Progress {
+                    done: results.len() + 1,
+                    total: pending.len(),
+                    current: &entries[indexed.id].name,
+                });
+                results.push(indexed);
+                if !go_on {
+                    cancelled.store(true, Ordering::Relaxed);
                 }
             }
-            entry.overview = self.entries[entry.id].overview.clone();
+        });
+        // Added in id order, so that the text index's postings stay sorted.
+        results.sort_by_key(|r| r.id);
+        let count = results.len();
+        for indexed in results {
+            self.entries[indexed.id].overview = Some(indexed.overview);
+            self.library.add(indexed.record, &indexed.text);
+            self.indexed[indexed.id] = true;
         }
+        count
+    }
+
+    /// The library of this session's documents, for filtering and search.
+    pub fn library(&mut self) -> &mut Library {
+        &mut self.library
     }
 
     /// Adds a file, or every regular file under a folder (recursively, in name order; hidden
@@ -188,6 +307,11 @@ impl Session {
     /// Files are recognised by their content, whatever their extension; the first
     /// thousand added are read at once for their [`Overview`].
     pub fn add_path(&mut self, path: &Path) -> Added {
+        self.add_paths(&[path])
+    }
+
+    /// Adds a file or a folder's files without reading them.
+    fn collect_path(&mut self, path: &Path) -> Added {
         let mut added = Added::default();
         let meta = match std::fs::metadata(path) {
             Ok(meta) => meta,
@@ -197,26 +321,27 @@ impl Session {
             }
         };
         if meta.is_file() {
-            match self.add_file(path, meta.len()) {
-                Ok(entry) => added.entries.push(entry),
-                Err(note) => added.notes.push(note),
-            }
+            self.add_file(path, meta.len(), &mut added);
         } else if meta.is_dir() {
             self.add_folder(path, &mut added);
         } else {
             added.notes.push(format!("{}: not a regular file nor a folder", path.display()));
         }
-        self.read_overviews(&mut added);
         added
     }
 
-    fn add_file(&mut self, path: &Path, size: u64) -> Result<Entry, String> {
+    /// Adds a file; a zip is opened as an XDM package, each of its clinical documents
+    /// becoming an entry.
+    fn add_file(&mut self, path: &Path, size: u64, added: &mut Added) {
         let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        if is_zip(path) {
+            return self.add_package(package::Zip::File(path.to_path_buf()), &key, added);
+        }
         if let Some(&id) = self.by_path.get(&key) {
-            return Ok(self.entries[id].clone());
+            return added.entries.push(self.entries[id].clone());
         }
         if self.entries.len() >= MAX_ENTRIES {
-            return Err(cap_note(&path.display().to_string()));
+            return added.notes.push(cap_note(&path.display().to_string()));
         }
         let name = path
             .file_name()
@@ -224,7 +349,37 @@ impl Session {
             .unwrap_or_else(|| path.display().to_string());
         let entry = self.push(name, Some(path.display().to_string()), size, Origin::File(path.to_path_buf()));
         self.by_path.insert(key, entry.id);
-        Ok(entry)
+        added.entries.push(entry);
+    }
+
+    /// Adds the clinical documents of an XDM package (`key`: the zip's path, or its name
+    /// for uploaded bytes).
+    fn add_package(&mut self, zip: package::Zip, key: &Path, added: &mut Added) {
+        let shown = key.display().to_string();
+        let (found, notes) = package::open(zip, &shown, &self.limits);
+        added.notes.extend(notes);
+        for document in found {
+            let member_key = PathBuf::from(package::shown_path(key, &document.packaged.member));
+            if let Some(&id) = self.by_path.get(&member_key) {
+                added.entries.push(self.entries[id].clone());
+                continue;
+            }
+            if self.entries.len() >= MAX_ENTRIES {
+                added.notes.push(cap_note(&shown));
+                return;
+            }
+            let path = match &document.packaged.zip {
+                package::Zip::File(path) => Some(path.display().to_string()),
+                package::Zip::Uploaded(_) => None,
+            };
+            let member = document.packaged.member.clone();
+            let mut entry =
+                self.push(document.name, path, document.size, Origin::Packaged(document.packaged));
+            self.entries[entry.id].member = Some(member.clone());
+            entry.member = Some(member);
+            self.by_path.insert(member_key, entry.id);
+            added.entries.push(entry);
+        }
     }
 
     /// Walks a folder depth-first without recursion, children in name order, so that the
@@ -268,10 +423,7 @@ impl Session {
                     added.notes.push(cap_note(&folder.display().to_string()));
                     break;
                 }
-                match self.add_file(&path, size) {
-                    Ok(entry) => added.entries.push(entry),
-                    Err(note) => added.notes.push(note),
-                }
+                self.add_file(&path, size, added);
             } else if meta.is_dir() {
                 if stack.len() > MAX_FOLDER_DEPTH {
                     added.notes.push(format!(
@@ -292,10 +444,10 @@ impl Session {
         }
     }
 
-    /// Adds a file received as bytes (a browser's file input or drop). `name` is reduced to
-    /// its last path component and cleaned of control characters; it is shown, never used as
-    /// a path.
-    pub fn add_bytes(&mut self, name: &str, bytes: Vec<u8>) -> Result<Entry, String> {
+    /// Adds a file received as bytes (a browser's file input or drop): one entry, or one per
+    /// clinical document for an XDM package. `name` is reduced to its last path component
+    /// and cleaned of control characters; it is shown, never used as a path.
+    pub fn add_bytes(&mut self, name: &str, bytes: Vec<u8>) -> Result<Added, String> {
         let name = clean_name(name);
         if bytes.len() > self.limits.max_input_bytes {
             return Err(format!(
@@ -316,17 +468,27 @@ impl Session {
             ));
         }
         self.uploaded_bytes += bytes.len();
-        let size = bytes.len() as u64;
-        let entry = self.push(name, None, size, Origin::Uploaded(Arc::from(bytes)));
-        // The bytes are at hand: read them now so that the list shows what the file is.
-        let _ = self.document(entry.id);
-        Ok(self.entries[entry.id].clone())
+        let mut added = Added::default();
+        if is_zip_bytes(&bytes) {
+            let key = PathBuf::from(format!("upload {}: {name}", self.entries.len()));
+            self.add_package(package::Zip::Uploaded(Arc::from(bytes)), &key, &mut added);
+        } else {
+            let size = bytes.len() as u64;
+            added.entries.push(self.push(name, None, size, Origin::Uploaded(Arc::from(bytes))));
+        }
+        // The bytes are at hand: index them now so that the list shows what the file is.
+        self.index_pending(&|_| true);
+        for entry in &mut added.entries {
+            *entry = self.entries[entry.id].clone();
+        }
+        Ok(added)
     }
 
     fn push(&mut self, name: String, path: Option<String>, size: u64, origin: Origin) -> Entry {
-        let entry = Entry { id: self.entries.len(), name, path, size, overview: None };
+        let entry = Entry { id: self.entries.len(), name, path, member: None, size, overview: None };
         self.entries.push(entry.clone());
         self.origins.push(origin);
+        self.indexed.push(false);
         entry
     }
 
@@ -340,10 +502,7 @@ impl Session {
             return Ok(document);
         }
         let origin = self.origins.get(id).ok_or_else(|| unknown(id))?;
-        let document = Arc::new(match origin {
-            Origin::File(path) => crate::read_path(path, &self.limits),
-            Origin::Uploaded(bytes) => crate::read_bytes(bytes, &self.limits),
-        });
+        let document = Arc::new(read_origin(origin, &self.limits));
         if let Some(entry) = self.entries.get_mut(id) {
             entry.overview = Some(Overview::of(&document));
             entry.size = document.size as u64;
@@ -543,7 +702,7 @@ mod tests {
     #[test]
     fn uploaded_bytes_are_read_at_once_and_their_name_cleaned() {
         let mut session = session();
-        let entry = session.add_bytes("../../etc/\u{7}doc.xml", MINIMAL.into()).unwrap();
+        let entry = session.add_bytes("../../etc/\u{7}doc.xml", MINIMAL.into()).unwrap().entries.remove(0);
         assert_eq!(entry.name, "doc.xml");
         assert_eq!(entry.path, None);
         let overview = entry.overview.expect("read on upload");
@@ -563,7 +722,7 @@ mod tests {
     #[test]
     fn report_and_source_are_served_by_id() {
         let mut session = session();
-        let entry = session.add_bytes("doc.xml", MINIMAL.into()).unwrap();
+        let entry = session.add_bytes("doc.xml", MINIMAL.into()).unwrap().entries.remove(0);
         let report = session.report_json(entry.id).unwrap();
         assert_eq!(report["file"], "doc.xml");
         assert_eq!(report["kind"], "clinical-document");
@@ -574,7 +733,7 @@ mod tests {
     #[test]
     fn a_pdf_has_no_source_and_no_attachment() {
         let mut session = session();
-        let entry = session.add_bytes("scan.pdf", b"%PDF-1.4 binary".to_vec()).unwrap();
+        let entry = session.add_bytes("scan.pdf", b"%PDF-1.4 binary".to_vec()).unwrap().entries.remove(0);
         assert!(session.source(entry.id).unwrap_err().contains("pdf"));
         assert!(session.attachment(entry.id, 0).is_err());
     }
@@ -583,7 +742,8 @@ mod tests {
     fn the_cache_keeps_the_most_recently_used_documents() {
         let mut session = session();
         for i in 0..CACHE_SIZE + 2 {
-            session.add_bytes(&format!("{i}.xml"), MINIMAL.into()).unwrap();
+            let entry = session.add_bytes(&format!("{i}.xml"), MINIMAL.into()).unwrap().entries.remove(0);
+            session.document(entry.id).unwrap();
         }
         let first = session.document(0).unwrap();
         assert!(Arc::ptr_eq(&first, &session.document(0).unwrap()));
@@ -593,7 +753,7 @@ mod tests {
 
     #[test]
     fn entries_serialize_without_absent_fields() {
-        let entry = Entry { id: 3, name: "a.xml".into(), path: None, size: 12, overview: None };
+        let entry = Entry { id: 3, name: "a.xml".into(), path: None, member: None, size: 12, overview: None };
         assert_eq!(
             serde_json::to_value(&entry).unwrap(),
             serde_json::json!({ "id": 3, "name": "a.xml", "size": 12 })

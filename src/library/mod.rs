@@ -1,0 +1,275 @@
+//! The library: one [`Record`] per document opened, and the filters, facets, versions and
+//! search a physician uses to find the right document among many.
+//!
+//! The library computes; it reads nothing itself. Documents are read elsewhere (the
+//! [`crate::session::Session`] indexes files in parallel) and handed over with
+//! [`Library::add`]; queries then run in memory, so that any filter or search answers in a
+//! few milliseconds however many documents are held.
+
+pub mod query;
+pub mod record;
+pub mod search;
+pub mod versions;
+
+pub use query::{DateField, FacetCounts, FacetValue, Query, Results, Row, SortBy};
+pub use record::{BodyKind, Record, SourceRecord, XdsFacts};
+pub use versions::Standing;
+
+use search::{fold, QuickMatcher, QuickQuery, TextIndex};
+
+/// Every document of a session, indexed for filtering and search. Record `i` is the
+/// session's document `i`.
+#[derive(Default)]
+pub struct Library {
+    records: Vec<Record>,
+    facets: query::Facets,
+    /// The words of each record's quick-search key (title, type, authors...), for fuzzy search.
+    keys: TextIndex,
+    /// The words of each record's narratives, for full-text search.
+    text: TextIndex,
+    /// Brought up to date before a query when `stale`.
+    standings: Vec<Standing>,
+    /// Every record, newest first.
+    by_date: Vec<u32>,
+    /// Each record's rank by type label, and by first author's name.
+    type_rank: Vec<u32>,
+    author_rank: Vec<u32>,
+    stale: bool,
+}
+
+impl std::fmt::Debug for Library {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Library")
+            .field("records", &self.records.len())
+            .field("key_words", &self.keys.word_count())
+            .field("text_words", &self.text.word_count())
+            .finish()
+    }
+}
+
+/// What a match in the quick-search keys weighs against a match in the narratives alone:
+/// enough that every key match ranks first.
+const KEY_MATCH_WEIGHT: u32 = 1 << 16;
+
+impl Library {
+    /// Adds or replaces the record of document `record.id`, with the folded text of its
+    /// narratives (and PDF text) for full-text search.
+    pub fn add(&mut self, record: Record, folded_text: &str) {
+        let id = record.id;
+        self.keys.add(id as u32, &record.quick_key());
+        self.text.add(id as u32, folded_text);
+        self.text.add(id as u32, &fold(&record.source.name));
+        self.facets.add(&record);
+        if id < self.records.len() {
+            self.records[id] = record;
+        } else {
+            // Ids are handed out in order by the session; fill any gap with placeholders.
+            while self.records.len() < id {
+                let missing = placeholder(self.records.len());
+                self.facets.add(&missing);
+                self.records.push(missing);
+            }
+            self.records.push(record);
+        }
+        self.stale = true;
+    }
+
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    pub fn record(&self, id: usize) -> Option<&Record> {
+        self.records.get(id)
+    }
+
+    pub fn records(&self) -> &[Record] {
+        &self.records
+    }
+
+    /// Where document `id` stands among versions and copies.
+    pub fn standing(&mut self, id: usize) -> Option<&Standing> {
+        self.refresh();
+        self.standings.get(id)
+    }
+
+    /// Brings versions, orders and search indexes up to date after documents were added.
+    fn refresh(&mut self) {
+        if !self.stale {
+            return;
+        }
+        self.standings = versions::standings(&self.records);
+        self.merge_copies();
+        self.keys.prepare();
+        self.text.prepare();
+        let records = &self.records;
+        self.by_date = (0..records.len() as u32).collect();
+        self.by_date.sort_by(|&a, &b| {
+            let (a, b) = (&records[a as usize], &records[b as usize]);
+            b.sort_time.cmp(&a.sort_time).then(a.id.cmp(&b.id))
+        });
+        self.type_rank = ranks(records.iter().map(|r| r.type_code.as_ref().map(|t| t.label.as_str())));
+        self.author_rank = ranks(records.iter().map(|r| r.authors.first().map(|a| a.name.as_str())));
+        self.stale = false;
+    }
+
+    /// Gives the first copy of a document what only its other copies know: the class and
+    /// the confidentiality codes come from a package's metadata, so a document received
+    /// both as a file and in an MSSanté package (or from the DMP, masked) shows them.
+    fn merge_copies(&mut self) {
+        for first in 0..self.records.len() {
+            let copies = &self.standings[first].copies;
+            if copies.is_empty() {
+                continue;
+            }
+            let mut merged = self.records[first].clone();
+            for &copy in copies {
+                let other = &self.records[copy];
+                if merged.class_code.is_none() {
+                    merged.class_code = other.class_code.clone();
+                }
+                for code in &other.confidentiality {
+                    if !merged.confidentiality.iter().any(|c| c.code == code.code) {
+                        merged.confidentiality.push(code.clone());
+                    }
+                }
+            }
+            if merged != self.records[first] {
+                self.facets.add(&merged);
+                self.records[first] = merged;
+            }
+        }
+    }
+
+    /// The documents matching `query`, ordered, with facet counts.
+    pub fn query(&mut self, query: &Query) -> Results<'_> {
+        self.refresh();
+        let compiled = self.facets.compile(query);
+
+        // The search box narrows the candidates first and gives a relevance to each.
+        let relevance: Option<Vec<u32>> = query.search.as_deref().and_then(|text| {
+            let quick = QuickQuery::new(text)?;
+            let mut scores = vec![0u32; self.records.len()];
+            for (document, score) in self.keys.fuzzy_search(&quick, &mut QuickMatcher::default()) {
+                scores[document as usize] = KEY_MATCH_WEIGHT + score;
+            }
+            for document in self.text.search(text).unwrap_or_default() {
+                let score = &mut scores[document as usize];
+                *score = (*score).max(1);
+            }
+            Some(scores)
+        });
+
+        let mut candidates: Vec<(u32, u8)> = Vec::with_capacity(self.records.len());
+        let mut rows: Vec<u32> = Vec::new();
+        let mut hidden_versions = 0;
+        for &id in &self.by_date {
+            let i = id as usize;
+            if relevance.as_ref().is_some_and(|scores| scores[i] == 0) {
+                continue;
+            }
+            let mask = compiled.failures(&self.records[i], self.facts(i));
+            let visible = query.all_versions || self.standings[i].is_current();
+            if !visible {
+                // Older versions and copies count in no facet.
+                hidden_versions += usize::from(mask == 0);
+                continue;
+            }
+            if mask == 0 {
+                rows.push(id);
+            }
+            candidates.push((id, mask));
+        }
+        let facets = self.facets.count(&compiled, &candidates);
+        // `rows` is newest first: stable sorts keep that order among equals.
+        match (query.sort, &relevance) {
+            (SortBy::Date, None) => {}
+            (SortBy::Date, Some(scores)) => rows.sort_by_key(|&i| std::cmp::Reverse(scores[i as usize])),
+            (SortBy::Type, _) => rows.sort_by_key(|&i| self.type_rank[i as usize]),
+            (SortBy::Author, _) => rows.sort_by_key(|&i| self.author_rank[i as usize]),
+        }
+        if query.reverse {
+            rows.reverse();
+        }
+        let total = rows.len();
+        let page = rows.into_iter().skip(query.offset).take(query.limit.unwrap_or(usize::MAX));
+        Results {
+            total,
+            library_size: self.records.len(),
+            hidden_versions,
+            rows: page
+                .map(|i| Row { record: &self.records[i as usize], standing: &self.standings[i as usize] })
+                .collect(),
+            facets,
+        }
+    }
+
+    fn facts(&self, id: usize) -> &query::Facts {
+        &self.facets.facts[id]
+    }
+}
+
+/// Each item's rank in the order of its folded text, missing ones last.
+fn ranks<'a>(items: impl Iterator<Item = Option<&'a str>>) -> Vec<u32> {
+    let keys: Vec<Option<String>> = items.map(|i| i.map(fold)).collect();
+    let mut distinct: Vec<&str> = keys.iter().flatten().map(String::as_str).collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    keys.iter()
+        .map(|k| match k {
+            Some(k) => distinct.binary_search(&k.as_str()).map_or(u32::MAX, |r| r as u32),
+            None => u32::MAX,
+        })
+        .collect()
+}
+
+/// A record for a document that could not be indexed (never read).
+fn placeholder(id: usize) -> Record {
+    let document = crate::input::read_bytes(b"", &crate::xml::Limits::default());
+    Record::of(id, &document, SourceRecord { path: None, name: String::new(), member: None }, None)
+}
+
+/// The folded text of a document's narratives, section titles included, for full-text
+/// search.
+pub fn document_text(document: &crate::input::Document) -> String {
+    use crate::model::{Body, NarrativeNode, Section};
+    fn narrative(nodes: &[NarrativeNode], out: &mut String) {
+        for node in nodes {
+            match node {
+                NarrativeNode::Text { text, .. } => {
+                    out.push_str(text);
+                    out.push(' ');
+                }
+                NarrativeNode::Element { children, .. } => narrative(children, out),
+            }
+        }
+    }
+    fn section(s: &Section, out: &mut String) {
+        if let Some(title) = &s.title {
+            out.push_str(&title.text);
+            out.push(' ');
+        }
+        if let Some(text) = &s.text {
+            narrative(&text.nodes, out);
+        }
+        for child in &s.sections {
+            section(child, out);
+        }
+    }
+    let mut out = String::new();
+    if let Some(cda) = &document.cda {
+        if let Some(title) = &cda.header.title {
+            out.push_str(&title.text);
+            out.push(' ');
+        }
+        if let Body::Structured { sections, .. } = &cda.body {
+            for s in sections {
+                section(s, &mut out);
+            }
+        }
+    }
+    search::fold(&out)
+}
