@@ -103,8 +103,9 @@ test('the header card shows the patient, the INS and its key, the author and the
 
   await page.goto(url);
 
-  // The list holds the document; select it (the first one is selected on start: click anyway).
-  const option = page.getByRole('option', { name: /TSH_1/ });
+  // The library holds the document; select it (the first one is shown on start: click anyway).
+  // A row's tooltip (title) is its file name.
+  const option = page.locator('[role=option][title*="TSH_1"]');
   await option.click();
   assert.equal(await option.getAttribute('aria-selected'), 'true');
 
@@ -135,7 +136,7 @@ test('the header card shows the patient, the INS and its key, the author and the
 
   // A second file, sent through the Open… file input, joins the list and is shown.
   await page.locator('input[type=file]').setInputFiles(second);
-  const added = page.getByRole('option', { name: /TSH_2/ });
+  const added = page.locator('[role=option][title*="TSH_2"]');
   await added.waitFor();
   await page.waitForFunction(() => document.querySelectorAll('[role=option]').length === 2);
   assert.equal(await added.getAttribute('aria-selected'), 'true');
@@ -154,14 +155,17 @@ test('the header card shows the patient, the INS and its key, the author and the
     const transfer = /** @type {TestWindow} */ (window).__vigieDrop ?? null;
     window.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
   });
-  await page.getByRole('option', { name: /depose\.xml/ }).waitFor();
+  await page.locator('[role=option][title="depose.xml"]').waitFor();
   assert.equal(await page.locator('.drop-overlay').count(), 0);
   assert.match(await page.locator('.header-card h1').innerText(), /Lettre déposée/);
 
-  // The keyboard moves through the list.
+  // The keyboard moves through the list; Enter opens the document under the cursor.
   await page.getByRole('listbox').focus();
   await page.keyboard.press('Home');
   await page.waitForFunction(() => document.querySelector('[role=option][aria-selected=true]')?.id === 'doc-0');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelector('#doc-0')?.getAttribute('aria-current') === 'true');
+  await patient.getByTestId('nir-check').waitFor();
 
   // English is one click away.
   await page.getByRole('button', { name: 'EN' }).click();

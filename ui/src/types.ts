@@ -552,3 +552,136 @@ export interface ClinicalDocument {
   body: Body;
   attachments: Attachment[];
 }
+
+// ---- src/library/{query,record,versions}.rs ------------------------------------------
+
+/** Which date the date range applies to: the document's (`effectiveTime`) or the act's
+ *  (`serviceEvent/effectiveTime`). */
+export type DateField = 'document' | 'service';
+
+/** How the rows are ordered: `date` is newest first (by relevance while searching). */
+export type SortBy = 'date' | 'type' | 'author';
+
+/** What the body of a document is. */
+export type BodyKind = 'structured' | 'pdf' | 'other-file' | 'bare-pdf' | 'unreadable';
+
+/** What the library pane asks (`Query`): every field optional, empty lists mean "any",
+ *  several values in one list "any of them", and all filters combine. Dates are
+ *  `YYYY-MM-DD`, both ends included. */
+export interface LibraryQuery {
+  since?: string;
+  until?: string;
+  date_field?: DateField;
+  types?: string[];
+  classes?: string[];
+  specialties?: string[];
+  authors?: string[];
+  author_text?: string;
+  organizations?: string[];
+  patients?: string[];
+  bodies?: BodyKind[];
+  all_versions?: boolean;
+  search?: string;
+  sort?: SortBy;
+  reverse?: boolean;
+  offset?: number;
+  limit?: number;
+}
+
+/** A coded value as the library shows and filters it. */
+export interface Coded {
+  code: string;
+  system?: string;
+  label: string;
+}
+
+export interface AuthorRecord {
+  name: string;
+  id?: string;
+  /** "profession, specialty" (J01). */
+  specialty?: Coded;
+  /** The profession part of the specialty (G15). */
+  profession?: Coded;
+  organization?: string;
+}
+
+export interface PatientRecord {
+  name: string;
+  id?: string;
+  birth_date?: string;
+  key: string;
+}
+
+export interface SourceRecord {
+  path?: string;
+  name: string;
+  member?: string;
+}
+
+/** One document of the library with its standing among versions and copies (`Row`). */
+export interface LibraryRow {
+  id: number;
+  source: SourceRecord;
+  size: number;
+  kind: InputKind;
+  body: BodyKind;
+  document_id?: string;
+  set_id?: string;
+  version?: number;
+  replaces?: string[];
+  date?: string;
+  /** French, Paris time: "01/04/2021 10:30". */
+  date_display?: string;
+  service_start?: string;
+  service_end?: string;
+  type_code?: Coded;
+  class_code?: Coded;
+  title?: string;
+  authors?: AuthorRecord[];
+  organizations?: string[];
+  patient?: PatientRecord;
+  /** `confidentialityCode` and a package's XDS codes (MASQUE_PS, INVISIBLE_PATIENT...). */
+  confidentiality?: Coded[];
+  attachments: number;
+  errors: number;
+  /** The first copy, for a second copy of the same document. */
+  copy_of?: number;
+  /** The other copies, for the first copy. */
+  copies?: number[];
+  /** The newest version, for an older one. */
+  latest?: number;
+  /** The older versions, newest first, for the newest one. */
+  older?: number[];
+}
+
+/** One value of a facet, counted under all the other filters. */
+export interface FacetValue {
+  value: string;
+  label: string;
+  /** A type's class, a specialty's profession. */
+  group?: string;
+  count: number;
+  selected: boolean;
+}
+
+export interface Facets {
+  types: FacetValue[];
+  classes: FacetValue[];
+  specialties: FacetValue[];
+  authors: FacetValue[];
+  organizations: FacetValue[];
+  patients: FacetValue[];
+  bodies: FacetValue[];
+}
+
+/** What a query returns (`Results`). */
+export interface LibraryResults {
+  /** Documents matching every filter, before paging. */
+  total: number;
+  /** Documents in the library, every version and copy counted. */
+  library_size: number;
+  /** Matching documents folded into a newer version or a first copy. */
+  hidden_versions: number;
+  rows: LibraryRow[];
+  facets: Facets;
+}

@@ -2,7 +2,7 @@
 // (fetch to /api) and `TauriBackend` for the desktop app (Tauri commands). They return the
 // same JSON (docs/api.md), so every component is written once.
 
-import type { Added, Entry, Report } from '../types';
+import type { Added, Entry, LibraryQuery, LibraryResults, Report } from '../types';
 
 /** What the platform reports while files are dragged over the window (desktop app). */
 export interface DropEvents {
@@ -18,6 +18,9 @@ export interface Backend {
   readonly name: 'http' | 'tauri';
   /** Every document of the session, in the order they were added. */
   listDocuments(): Promise<Entry[]>;
+  /** Finds documents in the library: filters, facets, search, versions, one page of rows
+   *  (`offset`, `limit`). */
+  queryLibrary(query: LibraryQuery): Promise<LibraryResults>;
   /** The report of a document (header, body, attachments, findings). */
   openDocument(id: number): Promise<Report>;
   /** The decoded XML source of a document. */

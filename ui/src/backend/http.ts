@@ -1,6 +1,6 @@
 // `vigie serve`'s HTTP API (docs/api.md). Errors come back as `{"error": "..."}`.
 
-import type { Added, Entry, Report } from '../types';
+import type { Added, Entry, LibraryQuery, LibraryResults, Report } from '../types';
 import { BackendError, type Backend, type DropEvents } from './backend';
 
 export class HttpBackend implements Backend {
@@ -33,6 +33,15 @@ export class HttpBackend implements Backend {
 
   async listDocuments(): Promise<Entry[]> {
     return (await this.request('/documents')).json() as Promise<Entry[]>;
+  }
+
+  async queryLibrary(query: LibraryQuery): Promise<LibraryResults> {
+    const response = await this.request('/library', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(query),
+    });
+    return response.json() as Promise<LibraryResults>;
   }
 
   async openDocument(id: number): Promise<Report> {
@@ -69,7 +78,9 @@ export class HttpBackend implements Backend {
           headers: { 'Content-Type': 'application/octet-stream', 'X-File-Name': encodeURIComponent(file.name) },
           body: file,
         });
-        added.entries.push((await response.json()) as Entry);
+        const result = (await response.json()) as Added;
+        added.entries.push(...result.entries);
+        added.notes?.push(...(result.notes ?? []));
       } catch (error) {
         if (error instanceof BackendError && error.unreachable) throw error;
         added.notes?.push(`${file.name}: ${error instanceof Error ? error.message : String(error)}`);

@@ -6,7 +6,7 @@
 import { invoke } from '@tauri-apps/api/core';
 import { getCurrentWebview } from '@tauri-apps/api/webview';
 
-import type { Added, Entry, Report } from '../types';
+import type { Added, Entry, LibraryQuery, LibraryResults, Report } from '../types';
 import { BackendError, type Backend, type DropEvents } from './backend';
 
 /** What the app emits after adding files dropped on the window (`DOCUMENTS_ADDED` in
@@ -27,6 +27,10 @@ export class TauriBackend implements Backend {
 
   listDocuments(): Promise<Entry[]> {
     return call('list_documents');
+  }
+
+  queryLibrary(query: LibraryQuery): Promise<LibraryResults> {
+    return call('query_library', { query });
   }
 
   openDocument(id: number): Promise<Report> {
