@@ -31,6 +31,8 @@ pub struct Library {
     standings: Vec<Standing>,
     /// Every record, newest first.
     by_date: Vec<u32>,
+    /// Whether each record is shown when only the latest versions are.
+    current: Vec<bool>,
     /// Each record's rank by type label, and by first author's name.
     type_rank: Vec<u32>,
     author_rank: Vec<u32>,
@@ -103,6 +105,7 @@ impl Library {
         }
         self.standings = versions::standings(&self.records);
         self.merge_copies();
+        self.current = self.standings.iter().map(Standing::is_current).collect();
         self.keys.prepare();
         self.text.prepare();
         let records = &self.records;
@@ -163,27 +166,23 @@ impl Library {
             Some(scores)
         });
 
-        let mut candidates: Vec<(u32, u8)> = Vec::with_capacity(self.records.len());
-        let mut rows: Vec<u32> = Vec::new();
+        // Each record's failed filters, walking the flat per-record arrays in id order;
+        // `u8::MAX` for a record out of the running (not found, or folded into another).
+        let mut masks: Vec<u8> = vec![u8::MAX; self.records.len()];
         let mut hidden_versions = 0;
-        for &id in &self.by_date {
-            let i = id as usize;
-            if relevance.as_ref().is_some_and(|scores| scores[i] == 0) {
+        for (id, slot) in masks.iter_mut().enumerate() {
+            if relevance.as_ref().is_some_and(|scores| scores[id] == 0) {
                 continue;
             }
-            let mask = compiled.failures(&self.records[i], self.facts(i));
-            let visible = query.all_versions || self.standings[i].is_current();
-            if !visible {
-                // Older versions and copies count in no facet.
+            let mask = self.facets.failures(&compiled, id);
+            if query.all_versions || self.current[id] {
+                *slot = mask;
+            } else {
                 hidden_versions += usize::from(mask == 0);
-                continue;
             }
-            if mask == 0 {
-                rows.push(id);
-            }
-            candidates.push((id, mask));
         }
-        let facets = self.facets.count(&compiled, &candidates);
+        let facets = self.facets.count(&compiled, &masks);
+        let mut rows: Vec<u32> = self.by_date.iter().copied().filter(|&id| masks[id as usize] == 0).collect();
         // `rows` is newest first: stable sorts keep that order among equals.
         match (query.sort, &relevance) {
             (SortBy::Date, None) => {}
@@ -205,10 +204,6 @@ impl Library {
                 .collect(),
             facets,
         }
-    }
-
-    fn facts(&self, id: usize) -> &query::Facts {
-        &self.facets.facts[id]
     }
 }
 

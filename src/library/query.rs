@@ -161,28 +161,36 @@ impl Table {
     }
 }
 
-/// What a record is, for filtering: its interned facet values and folded author names.
-#[derive(Debug, Default, Clone)]
-pub(super) struct Facts {
-    /// `values[slot(dim)]`: the record's value ids for each facet, without repeats.
-    values: [Vec<u32>; 7],
-    author_names: Vec<String>,
-}
-
-/// The facet tables of a library, and each record's facts.
+/// The facet tables of a library, and what each record is for filtering, kept in flat
+/// arrays indexed by record id: a query walks them in order, touching little memory (the
+/// records themselves, large and scattered, are not read while filtering).
 #[derive(Debug, Default)]
 pub(super) struct Facets {
     tables: [Table; 7],
-    pub(super) facts: Vec<Facts>,
+    /// Every record's facet value ids, one run per record.
+    values: Vec<u32>,
+    /// `spans[id][f]..spans[id][f + 1]`: record `id`'s values for facet slot `f`, in `values`.
+    spans: Vec<[u32; 8]>,
+    /// The distinct sets of authors' folded names (joined by new lines), and each record's
+    /// set: the author-name filter tests each set once, not each record.
+    author_sets: Vec<Box<str>>,
+    author_set_ids: HashMap<Box<str>, u32>,
+    author_set_of: Vec<u32>,
+    /// Each record's document date and date of the act as spans of days; an empty span
+    /// (`MAX, MIN`) when unknown. The act's date falls back on the document's.
+    days: Vec<[(i32, i32); 2]>,
 }
 
+/// A span of days no date range overlaps.
+const NO_DAYS: (i32, i32) = (i32::MAX, i32::MIN);
+
 impl Facets {
-    /// Interns the facet values of `record` and stores its facts at `record.id`.
+    /// Interns the facet values of `record` and stores what it is at `record.id`.
     pub(super) fn add(&mut self, record: &Record) {
-        let mut facts = Facts::default();
+        let mut lists: [Vec<u32>; 7] = Default::default();
         let mut put = |tables: &mut [Table; 7], dim: Dim, value: &str, label: &str, group: Option<&str>| {
             let id = tables[slot(dim)].intern(value, label, group);
-            let list = &mut facts.values[slot(dim)];
+            let list = &mut lists[slot(dim)];
             if !list.contains(&id) {
                 list.push(id);
             }
@@ -220,13 +228,41 @@ impl Facets {
         }
         let (value, label) = body_value(record.body);
         put(tables, Dim::Body, value, label, None);
-        facts.author_names = record.authors.iter().map(|a| fold(&a.name)).collect();
-        if record.id < self.facts.len() {
-            self.facts[record.id] = facts;
-        } else {
-            self.facts.resize(record.id, Facts::default());
-            self.facts.push(facts);
+
+        // A replaced record's old run stays in `values`, unused: records are rarely replaced.
+        let mut spans = [0u32; 8];
+        spans[0] = self.values.len() as u32;
+        for (f, list) in lists.iter().enumerate() {
+            self.values.extend_from_slice(list);
+            spans[f + 1] = self.values.len() as u32;
         }
+        let names: Vec<String> = record.authors.iter().map(|a| fold(&a.name)).collect();
+        let document = record.date_days.unwrap_or(NO_DAYS);
+        let joined = names.join("\n").into_boxed_str();
+        let author_set = match self.author_set_ids.get(&joined) {
+            Some(&set) => set,
+            None => {
+                let set = self.author_sets.len() as u32;
+                self.author_sets.push(joined.clone());
+                self.author_set_ids.insert(joined, set);
+                set
+            }
+        };
+        let id = record.id;
+        if id >= self.spans.len() {
+            self.spans.resize(id + 1, [0; 8]);
+            self.author_set_of.resize(id + 1, 0);
+            self.days.resize(id + 1, [NO_DAYS; 2]);
+        }
+        self.spans[id] = spans;
+        self.author_set_of[id] = author_set;
+        self.days[id] = [document, record.service_days.unwrap_or(document)];
+    }
+
+    /// Record `id`'s values for facet `dim`.
+    fn values_of(&self, id: usize, dim: Dim) -> &[u32] {
+        let spans = &self.spans[id];
+        &self.values[spans[slot(dim)] as usize..spans[slot(dim) + 1] as usize]
     }
 
     /// The query's selections as value ids, ready to test records against.
@@ -258,20 +294,51 @@ impl Facets {
             }
         });
         let author_text = query.author_text.as_deref().map(fold).filter(|t| !t.trim().is_empty());
-        Compiled { query, days, selections, author_text }
+        let author_sets = author_text
+            .map(|text| self.author_sets.iter().map(|names| names.contains(text.as_str())).collect());
+        Compiled { query, days, selections, author_sets }
     }
 
-    /// Counts each facet's values among `candidates` (record ids with their failure masks).
-    pub(super) fn count(&self, compiled: &Compiled<'_>, candidates: &[(u32, u8)]) -> FacetCounts {
+    /// The filters record `id` fails, as a bit mask of [`Dim`]s.
+    pub(super) fn failures(&self, compiled: &Compiled<'_>, id: usize) -> u8 {
+        let mut mask = 0u8;
+        if let Some((from, to)) = compiled.days {
+            let field = match compiled.query.date_field {
+                DateField::Document => 0,
+                DateField::Service => 1,
+            };
+            let (a, b) = self.days[id][field];
+            if !(a <= to && b >= from) {
+                mask |= 1 << Dim::Date as u8;
+            }
+        }
+        for dim in FACETS {
+            let selection = &compiled.selections[slot(dim)];
+            let mut ok = selection.chosen.is_empty()
+                || self.values_of(id, dim).iter().any(|v| selection.ids.contains(v));
+            if dim == Dim::Author {
+                if let Some(sets) = &compiled.author_sets {
+                    ok &= sets[self.author_set_of[id] as usize];
+                }
+            }
+            if !ok {
+                mask |= 1 << dim as u8;
+            }
+        }
+        mask
+    }
+
+    /// Counts each facet's values among the records whose failure mask is `masks[id]`
+    /// (`u8::MAX` for a record out of the running: hidden or not found).
+    pub(super) fn count(&self, compiled: &Compiled<'_>, masks: &[u8]) -> FacetCounts {
         let mut counts: [Vec<u32>; 7] = std::array::from_fn(|i| vec![0; self.tables[i].values.len()]);
-        for &(id, mask) in candidates {
+        for (id, &mask) in masks.iter().enumerate() {
             if mask.count_ones() > 1 {
                 continue;
             }
-            let facts = &self.facts[id as usize];
             for dim in FACETS {
                 if mask & !(1 << dim as u8) == 0 {
-                    for &v in &facts.values[slot(dim)] {
+                    for &v in self.values_of(id, dim) {
                         counts[slot(dim)][v as usize] += 1;
                     }
                 }
@@ -341,37 +408,8 @@ pub(super) struct Compiled<'q> {
     pub(super) query: &'q Query,
     days: Option<(i32, i32)>,
     selections: [Selection; 7],
-    author_text: Option<String>,
-}
-
-impl Compiled<'_> {
-    /// The filters `record` fails, as a bit mask of [`Dim`]s.
-    pub(super) fn failures(&self, record: &Record, facts: &Facts) -> u8 {
-        let mut mask = 0u8;
-        if let Some((from, to)) = self.days {
-            let span = match self.query.date_field {
-                DateField::Document => record.date_days,
-                DateField::Service => record.service_days.or(record.date_days),
-            };
-            if !span.is_some_and(|(a, b)| a <= to && b >= from) {
-                mask |= 1 << Dim::Date as u8;
-            }
-        }
-        for dim in FACETS {
-            let selection = &self.selections[slot(dim)];
-            let values = &facts.values[slot(dim)];
-            let mut ok = selection.chosen.is_empty() || values.iter().any(|v| selection.ids.contains(v));
-            if dim == Dim::Author {
-                if let Some(text) = &self.author_text {
-                    ok &= facts.author_names.iter().any(|n| n.contains(text.as_str()));
-                }
-            }
-            if !ok {
-                mask |= 1 << dim as u8;
-            }
-        }
-        mask
-    }
+    /// With an author-name filter: whether each distinct set of authors matches it.
+    author_sets: Option<Vec<bool>>,
 }
 
 /// The key of an author in the facet and in [`Query::authors`].
