@@ -58,6 +58,11 @@ impl Library {
     /// narratives (and PDF text) for full-text search.
     pub fn add(&mut self, record: Record, folded_text: &str) {
         let id = record.id;
+        if id < self.records.len() {
+            // Read again (a file changed on disk): its old words must not find it any more.
+            self.keys.remove(id as u32);
+            self.text.remove(id as u32);
+        }
         self.keys.add(id as u32, &record.quick_key());
         self.text.add(id as u32, folded_text);
         self.text.add(id as u32, &fold(&record.source.name));

@@ -157,8 +157,19 @@ impl TextIndex {
             };
             let list = &mut self.postings[id as usize];
             if list.last() != Some(&document) {
+                if list.last().is_some_and(|&last| last > document) {
+                    // Added out of order (a document read again): `prepare` sorts the list.
+                    self.prepared = false;
+                }
                 list.push(document);
             }
+        }
+    }
+
+    /// Forgets a document's words, before it is added again with its new text.
+    pub fn remove(&mut self, document: u32) {
+        for list in &mut self.postings {
+            list.retain(|&d| d != document);
         }
     }
 
@@ -339,6 +350,23 @@ mod tests {
         assert_eq!(found(&index, &mut matcher, "Dupont cardio"), [0]);
         assert_eq!(found(&index, &mut matcher, "dupon"), [0, 1]);
         assert_eq!(found(&index, &mut matcher, "radio dupont"), Vec::<u32>::new());
+    }
+
+    #[test]
+    fn a_document_read_again_is_found_by_its_new_words_only() {
+        let mut index = TextIndex::default();
+        index.add(0, "glycemie normale");
+        index.add(1, "glycemie basse");
+        index.prepare();
+        index.remove(0);
+        index.add(0, "creatinine");
+        index.prepare();
+        assert_eq!(index.search("glycemie"), Some(vec![1]));
+        assert_eq!(index.search("creatinine"), Some(vec![0]));
+        index.remove(1);
+        index.add(1, "creatinine haute");
+        index.prepare();
+        assert_eq!(index.search("creatinine"), Some(vec![0, 1]), "postings stay sorted");
     }
 
     #[test]

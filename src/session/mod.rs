@@ -301,6 +301,44 @@ impl Session {
         &mut self.library
     }
 
+    /// How many documents are in the session but not yet in its library (indexing was
+    /// cancelled, or they were just added).
+    pub fn unindexed(&self) -> usize {
+        self.indexed.iter().filter(|&&done| !done).count()
+    }
+
+    /// A file changed or appeared on disk (a watched folder): a known file is read again
+    /// and re-indexed, a new one added. Packages are opened again whole.
+    pub fn refresh_path(&mut self, path: &Path) -> Added {
+        let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        let known: Vec<usize> = match self.by_path.get(&key) {
+            Some(&id) => vec![id],
+            // The documents of a package are keyed by the zip's path and their member.
+            None => {
+                let prefix = format!("{}!", key.display());
+                self.by_path
+                    .iter()
+                    .filter(|(k, _)| k.to_string_lossy().starts_with(&prefix))
+                    .map(|(_, &id)| id)
+                    .collect()
+            }
+        };
+        if known.is_empty() {
+            return self.add_path(path);
+        }
+        for &id in &known {
+            self.indexed[id] = false;
+            self.cache.retain(|(cached, _)| *cached != id);
+            if let Ok(meta) = std::fs::metadata(path) {
+                if self.entries[id].member.is_none() {
+                    self.entries[id].size = meta.len();
+                }
+            }
+        }
+        self.index_pending(&|_| true);
+        Added { entries: known.iter().map(|&id| self.entries[id].clone()).collect(), notes: Vec::new() }
+    }
+
     /// Adds a file, or every regular file under a folder (recursively, in name order; hidden
     /// files and folders skipped; symbolic links followed only to files inside the folder).
     /// A file already in the session is returned with its existing id, not added twice.
@@ -645,6 +683,32 @@ mod tests {
         );
         let ids: Vec<usize> = session.entries().iter().map(|e| e.id).collect();
         assert_eq!(ids, [0, 1, 2]);
+    }
+
+    #[test]
+    fn a_file_changed_on_disk_is_read_again_and_a_new_one_added() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = write(dir.path(), "doc.xml", MINIMAL);
+        let mut session = session();
+        session.add_path(dir.path());
+        let query = crate::library::Query { search: Some("bilan".into()), ..Default::default() };
+        assert_eq!(session.library().query(&query).total, 0);
+
+        std::fs::write(&file, MINIMAL.replace("Compte rendu", "Bilan annuel")).unwrap();
+        let refreshed = session.refresh_path(&file);
+        assert_eq!(refreshed.entries[0].id, 0);
+        assert_eq!(
+            refreshed.entries[0].overview.as_ref().and_then(|o| o.title.as_deref()),
+            Some("Bilan annuel")
+        );
+        assert_eq!(session.library().query(&query).total, 1);
+        let old = crate::library::Query { search: Some("compte".into()), ..Default::default() };
+        assert_eq!(session.library().query(&old).total, 0, "the old title no longer finds it");
+
+        let other = write(dir.path(), "new.xml", MINIMAL);
+        let added = session.refresh_path(&other);
+        assert_eq!(added.entries[0].id, 1);
+        assert_eq!(session.unindexed(), 0);
     }
 
     #[test]
