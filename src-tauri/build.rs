@@ -13,6 +13,9 @@ fn main() {
         "open_folder",
         "document_source",
         "document_attachment",
+        "cancel_indexing",
+        "recent_folders",
+        "open_recent",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(commands))
         .expect("tauri-build: invalid tauri.conf.json or capabilities");

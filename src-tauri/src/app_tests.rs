@@ -20,8 +20,21 @@ fn document() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/desktop/cr-bio.xml")
 }
 
+/// The app's data folder (recent folders) in a temporary folder, never the real home: set
+/// once for the whole test binary, before any app is built.
+fn isolate_data_folder() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let dir = std::env::temp_dir().join(format!("vigie-app-tests-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("a temporary data folder");
+        // SAFETY: set once, before any thread of the tests reads the environment through Tauri.
+        unsafe { std::env::set_var("XDG_DATA_HOME", &dir) };
+    });
+}
+
 /// The app as `main` builds it, its session holding `paths`, and its main window.
 fn app_with(paths: &[PathBuf]) -> (App<MockRuntime>, WebviewWindow<MockRuntime>) {
+    isolate_data_folder();
     let mut session = Session::new(Limits::default());
     session.add_paths(paths);
     let app = crate::app(mock_builder(), session).build(crate::context()).expect("the app builds");
@@ -99,4 +112,70 @@ fn a_drop_adds_the_files_then_tells_the_window() {
     assert_eq!(added["notes"].as_array().map(Vec::len), Some(1), "{added}");
     let list = invoke(&window, "list_documents", json!({})).expect("list_documents is allowed");
     assert_eq!(names(&list), ["cr-bio.xml"]);
+}
+
+#[test]
+fn a_dropped_folder_is_indexed_with_progress_remembered_and_queryable() {
+    let (app, window) = app_with(&[]);
+    let (sender, received) = mpsc::channel();
+    let progress = sender.clone();
+    app.listen_any(crate::indexing::INDEXING_PROGRESS, move |event| {
+        let _ = progress.send(("progress", event.payload().to_string()));
+    });
+    app.listen_any(DOCUMENTS_ADDED, move |event| {
+        let _ = sender.send(("added", event.payload().to_string()));
+    });
+    let folder = document().parent().expect("the fixture's folder").to_path_buf();
+    let drop = DragDropEvent::Drop { paths: vec![folder.clone()], position: PhysicalPosition::new(0.0, 0.0) };
+    drops::on_window_event(&window.as_ref().window(), &WindowEvent::DragDrop(drop));
+
+    let mut last_progress = Value::Null;
+    loop {
+        let (kind, payload) = received.recv_timeout(Duration::from_secs(30)).expect("events were emitted");
+        let payload: Value = serde_json::from_str(&payload).expect("JSON");
+        if kind == "progress" {
+            last_progress = payload;
+        } else {
+            assert!(names(&payload["entries"]).contains(&"cr-bio.xml"), "{payload}");
+            break;
+        }
+    }
+    assert_eq!(last_progress["finished"], true, "the last progress event closes the run: {last_progress}");
+    assert_eq!(last_progress["done"], last_progress["total"]);
+
+    let results = invoke(&window, "query_library", json!({ "query": { "search": "biologie" } }))
+        .expect("query_library is allowed");
+    assert!(results["total"].as_u64().is_some_and(|n| n >= 1), "{results}");
+
+    let recent = invoke(&window, "recent_folders", json!({})).expect("recent_folders is allowed");
+    let name = folder.file_name().and_then(|n| n.to_str()).expect("a name");
+    assert_eq!(recent[0]["name"], name, "{recent}");
+    assert_eq!(recent[0]["exists"], true);
+    let again = invoke(&window, "open_recent", json!({ "index": 0 })).expect("open_recent is allowed");
+    assert!(names(&again["entries"]).contains(&"cr-bio.xml"), "{again}");
+    let missing = invoke(&window, "open_recent", json!({ "index": 99 })).expect_err("no such folder");
+    assert!(missing.as_str().is_some_and(|m| m.contains("no recent folder #99")), "{missing}");
+    invoke(&window, "cancel_indexing", json!({})).expect("cancel_indexing is allowed");
+}
+
+#[test]
+fn a_document_saved_into_a_watched_folder_appears_in_the_list() {
+    let (app, window) = app_with(&[]);
+    let folder = std::env::temp_dir().join(format!("vigie-watch-{}", std::process::id()));
+    std::fs::create_dir_all(&folder).expect("a folder");
+    let (sender, received) = mpsc::channel();
+    app.listen_any(DOCUMENTS_ADDED, move |event| {
+        let _ = sender.send(event.payload().to_string());
+    });
+    let drop = DragDropEvent::Drop { paths: vec![folder.clone()], position: PhysicalPosition::new(0.0, 0.0) };
+    drops::on_window_event(&window.as_ref().window(), &WindowEvent::DragDrop(drop));
+    received.recv_timeout(Duration::from_secs(30)).expect("the (empty) folder was added");
+
+    std::fs::copy(document(), folder.join("nouveau.xml")).expect("a document saved into the folder");
+    let payload = received.recv_timeout(Duration::from_secs(30)).expect("the watcher told the window");
+    let added: Value = serde_json::from_str(&payload).expect("JSON");
+    assert_eq!(names(&added["entries"]), ["nouveau.xml"], "{added}");
+    let list = invoke(&window, "list_documents", json!({})).expect("list_documents is allowed");
+    assert_eq!(names(&list), ["nouveau.xml"]);
+    let _ = std::fs::remove_dir_all(&folder);
 }

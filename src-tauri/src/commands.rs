@@ -18,7 +18,7 @@ use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use tauri::ipc::Response;
-use tauri::{Runtime, State, Window};
+use tauri::{Manager, Runtime, State, Window};
 use tauri_plugin_dialog::{DialogExt, FileDialogBuilder, FilePath};
 use vigie::session::{Added, Entry, Session};
 
@@ -63,8 +63,9 @@ pub fn open_files<R: Runtime>(
     window: Window<R>,
     session: State<'_, SharedSession>,
 ) -> Result<Option<Added>, String> {
+    let _ = session;
     let chosen = open_dialog(&window, "Ouvrir des documents").blocking_pick_files();
-    Ok(chosen.map(|files| add_chosen(&session, files)))
+    Ok(chosen.map(|files| add_chosen(&window, files)))
 }
 
 /// Shows the native dialog for choosing a folder, adds every document under it and returns
@@ -74,8 +75,9 @@ pub fn open_folder<R: Runtime>(
     window: Window<R>,
     session: State<'_, SharedSession>,
 ) -> Result<Option<Added>, String> {
+    let _ = session;
     let chosen = open_dialog(&window, "Ouvrir un dossier").blocking_pick_folder();
-    Ok(chosen.map(|folder| add_chosen(&session, [folder])))
+    Ok(chosen.map(|folder| add_chosen(&window, [folder])))
 }
 
 /// The decoded XML source of document `id`, the text every span points into
@@ -107,9 +109,10 @@ fn open_dialog<R: Runtime>(window: &Window<R>, title: &str) -> FileDialogBuilder
     dialog
 }
 
-/// Adds what the dialog returned. The session is locked only now, once the person has
-/// chosen: the other commands keep answering while the dialog is open.
-fn add_chosen(session: &State<'_, SharedSession>, chosen: impl IntoIterator<Item = FilePath>) -> Added {
+/// Adds what the dialog returned, with progress events; folders are remembered among the
+/// recent ones and watched. The session is locked only now, once the person has chosen: the
+/// other commands keep answering while the dialog is open.
+fn add_chosen<R: Runtime>(window: &Window<R>, chosen: impl IntoIterator<Item = FilePath>) -> Added {
     let mut paths: Vec<PathBuf> = Vec::new();
     let mut unreadable = Vec::new();
     for file in chosen {
@@ -120,7 +123,23 @@ fn add_chosen(session: &State<'_, SharedSession>, chosen: impl IntoIterator<Item
             Err(error) => unreadable.push(format!("{shown}: cannot be opened ({error})")),
         }
     }
-    let mut added = lock(session).add_paths(&paths);
+    let mut added = add_paths(window, &paths);
     added.notes.extend(unreadable);
+    added
+}
+
+/// Adds a folder chosen by the person (the dialog, a recent folder).
+pub fn open_chosen_folder<R: Runtime>(window: &Window<R>, folder: PathBuf) -> Added {
+    add_paths(window, &[folder])
+}
+
+/// Adds paths the person gave (dialog, drop, recent folder): indexed with progress events;
+/// the folders among them remembered and watched.
+pub fn add_paths<R: Runtime>(window: &Window<R>, paths: &[PathBuf]) -> Added {
+    let added = crate::indexing::add_with_progress(window, paths);
+    for folder in paths.iter().filter(|p| p.is_dir()) {
+        window.state::<crate::recent::RecentFolders>().remember(window.app_handle(), folder);
+        window.state::<crate::watch::Watcher>().watch(window.app_handle(), folder.clone());
+    }
     added
 }

@@ -3,9 +3,7 @@
 //! added ([`DOCUMENTS_ADDED`]). Like the Open dialog's commands, this keeps every path out of
 //! the page's reach — the page never names a file to read.
 
-use tauri::{DragDropEvent, Emitter, EventTarget, Manager, Runtime, Window, WindowEvent};
-
-use crate::commands::{lock, SharedSession};
+use tauri::{DragDropEvent, Emitter, EventTarget, Runtime, Window, WindowEvent};
 
 /// The event the window receives after a drop, with the session's `Added` (entries, notes) as
 /// payload. `ui/src/backend/tauri.ts` listens to it under the same name.
@@ -25,7 +23,7 @@ pub fn on_window_event<R: Runtime>(window: &Window<R>, event: &WindowEvent) {
     // This handler runs on the main thread, which drives the window: reading a folder of
     // documents there would freeze it.
     tauri::async_runtime::spawn_blocking(move || {
-        let added = lock(&window.state::<SharedSession>()).add_paths(&paths);
+        let added = crate::commands::add_paths(&window, &paths);
         let target = EventTarget::labeled(window.label());
         if let Err(error) = window.emit_to(target, DOCUMENTS_ADDED, &added) {
             eprintln!("vigie-app: the dropped files were added, but the window could not be told: {error}");

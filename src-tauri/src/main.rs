@@ -16,12 +16,15 @@
 mod app_tests;
 mod commands;
 mod drops;
+mod indexing;
+mod recent;
+mod watch;
 
 use std::ffi::OsString;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
-use tauri::{Builder, Context, Runtime};
+use tauri::{Builder, Context, Manager, Runtime};
 use vigie::session::Session;
 use vigie::xml::Limits;
 
@@ -86,8 +89,10 @@ fn main() {
     for note in session.add_paths(&paths).notes {
         eprintln!("vigie-app: {note}");
     }
+    // Folders given on the command line are followed like the ones opened in the window.
+    let folders = watch::StartupFolders(paths.into_iter().filter(|p| p.is_dir()).collect());
 
-    if let Err(error) = app(Builder::default(), session).run(context()) {
+    if let Err(error) = app(Builder::default().manage(folders), session).run(context()) {
         eprintln!("vigie-app: the window could not be shown: {error}");
         std::process::exit(1);
     }
@@ -100,6 +105,18 @@ fn app<R: Runtime>(builder: Builder<R>, session: Session) -> Builder<R> {
         // For `DialogExt` in the Open commands; the capability grants none of its commands.
         .plugin(tauri_plugin_dialog::init())
         .manage(Mutex::new(session))
+        .manage(indexing::Indexing::default())
+        .manage(watch::Watcher::default())
+        // The recent folders live in the app's own data folder, nowhere else.
+        .manage(recent::RecentFolders::default())
+        .setup(|app| {
+            if let Some(folders) = app.try_state::<watch::StartupFolders>() {
+                for folder in &folders.0 {
+                    app.state::<watch::Watcher>().watch(app.handle(), folder.clone());
+                }
+            }
+            Ok(())
+        })
         .on_window_event(drops::on_window_event)
         .invoke_handler(tauri::generate_handler![
             commands::list_documents,
@@ -109,6 +126,9 @@ fn app<R: Runtime>(builder: Builder<R>, session: Session) -> Builder<R> {
             commands::open_folder,
             commands::document_source,
             commands::document_attachment,
+            indexing::cancel_indexing,
+            recent::recent_folders,
+            recent::open_recent,
         ])
 }
 

@@ -79,6 +79,25 @@ export interface Added {
   notes?: string[];
 }
 
+/** While the desktop app indexes the files just opened (src-tauri/src/indexing.rs). */
+export interface IndexingProgress {
+  done: number;
+  total: number;
+  /** The name of the document just read. */
+  current: string;
+  /** The last event of a run (finished or cancelled). */
+  finished: boolean;
+}
+
+/** A folder opened recently in the desktop app (src-tauri/src/recent.rs), named by its
+ *  position: the page never hands the app a path. */
+export interface RecentFolder {
+  index: number;
+  name: string;
+  parent: string;
+  exists: boolean;
+}
+
 // ---- src/model/time.rs ----------------------------------------------------------------
 
 export type Precision = 'year' | 'month' | 'day' | 'hour' | 'minute' | 'second' | 'fraction';

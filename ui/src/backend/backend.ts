@@ -2,7 +2,7 @@
 // (fetch to /api) and `TauriBackend` for the desktop app (Tauri commands). They return the
 // same JSON (docs/api.md), so every component is written once.
 
-import type { Added, Entry, LibraryQuery, LibraryResults, Report } from '../types';
+import type { Added, Entry, IndexingProgress, LibraryQuery, LibraryResults, RecentFolder, Report } from '../types';
 
 /** What the platform reports while files are dragged over the window (desktop app). */
 export interface DropEvents {
@@ -45,6 +45,15 @@ export interface Backend {
    *  them (the desktop app gets paths). Returns how to stop listening, or `null` when drops
    *  arrive as page events (a browser). */
   watchDrops(events: DropEvents): Promise<(() => void) | null>;
+  /** Listens to indexing progress while the platform adds many files (the desktop app);
+   *  returns how to stop listening, or `null` when the platform reports none. */
+  watchIndexing(onprogress: (progress: IndexingProgress) => void): Promise<(() => void) | null>;
+  /** Stops the indexing under way; what was indexed stays. */
+  cancelIndexing(): Promise<void>;
+  /** The folders opened recently (desktop app; empty elsewhere). */
+  recentFolders(): Promise<RecentFolder[]>;
+  /** Opens again a recent folder, by its position in `recentFolders()`. */
+  openRecent(index: number): Promise<Added>;
 }
 
 /** A failure with a message a person can act on. `unreachable` when the backend did not

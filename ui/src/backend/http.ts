@@ -1,6 +1,6 @@
 // `vigie serve`'s HTTP API (docs/api.md). Errors come back as `{"error": "..."}`.
 
-import type { Added, Entry, LibraryQuery, LibraryResults, Report } from '../types';
+import type { Added, Entry, LibraryQuery, LibraryResults, RecentFolder, Report } from '../types';
 import { BackendError, type Backend, type DropEvents } from './backend';
 
 export class HttpBackend implements Backend {
@@ -91,5 +91,20 @@ export class HttpBackend implements Backend {
 
   async watchDrops(_events: DropEvents): Promise<null> {
     return null;
+  }
+
+  /** `vigie serve` indexes what it was given before it answers: there is nothing to follow. */
+  async watchIndexing(): Promise<null> {
+    return null;
+  }
+
+  async cancelIndexing(): Promise<void> {}
+
+  async recentFolders(): Promise<RecentFolder[]> {
+    return [];
+  }
+
+  async openRecent(): Promise<Added> {
+    throw new BackendError('recent folders exist only in the desktop app');
   }
 }

@@ -6,12 +6,14 @@
 import { invoke } from '@tauri-apps/api/core';
 import { getCurrentWebview } from '@tauri-apps/api/webview';
 
-import type { Added, Entry, LibraryQuery, LibraryResults, Report } from '../types';
+import type { Added, Entry, IndexingProgress, LibraryQuery, LibraryResults, RecentFolder, Report } from '../types';
 import { BackendError, type Backend, type DropEvents } from './backend';
 
 /** What the app emits after adding files dropped on the window (`DOCUMENTS_ADDED` in
  *  src-tauri/src/drops.rs). */
 const DOCUMENTS_ADDED = 'documents-added';
+/** What the app emits while it indexes (`INDEXING_PROGRESS` in src-tauri/src/indexing.rs). */
+const INDEXING_PROGRESS = 'indexing-progress';
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
@@ -62,6 +64,22 @@ export class TauriBackend implements Backend {
     // In the desktop app the dialogs and drops are handled by the app: a File object never
     // reaches here.
     return { entries: [], notes: files.map((f) => `${f.name}: use Open… or drop the file on the window`) };
+  }
+
+  async watchIndexing(onprogress: (progress: IndexingProgress) => void): Promise<() => void> {
+    return getCurrentWebview().listen<IndexingProgress>(INDEXING_PROGRESS, ({ payload }) => onprogress(payload));
+  }
+
+  cancelIndexing(): Promise<void> {
+    return call('cancel_indexing');
+  }
+
+  recentFolders(): Promise<RecentFolder[]> {
+    return call('recent_folders');
+  }
+
+  openRecent(index: number): Promise<Added> {
+    return call('open_recent', { index });
   }
 
   /** The app adds dropped files itself; the page only highlights the drop zone while files
