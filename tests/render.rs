@@ -358,6 +358,28 @@ fn external_links_show_their_target() {
     );
 }
 
+/// Found by tests/fidelity.rs: an untitled section (a CR-BIO sub-chapter, TSH_1.xml) had no
+/// heading at all, where CDA.xsl names it by its code's displayName.
+#[test]
+fn an_untitled_section_is_named_by_its_code_as_cda_xsl_names_it() {
+    let xml = r#"<ClinicalDocument xmlns="urn:hl7-org:v3"><title>t</title><component><structuredBody>
+        <component><section><code code="18719-5" codeSystem="2.16.840.1.113883.6.1" displayName="Biochimie"/><title>BIOCHIMIE</title>
+          <component><section><code code="18719-5" codeSystem="2.16.840.1.113883.6.1" displayName="Biochimie"/><text>TSH</text></section></component>
+          <component><section><code code="18719-5" codeSystem="2.16.840.1.113883.6.1" displayName="Biochimie"/><title nullFlavor="NA"/><text>FT4</text></section></component>
+          <component><section><text>sans code</text></section></component>
+        </section></component></structuredBody></component></ClinicalDocument>"#;
+    let html = render(&common::read(xml.as_bytes()), &RenderOptions::default()).html;
+    assert!(html.contains("<h2>BIOCHIMIE</h2>"), "a title stays the heading: {html}");
+    assert!(
+        html.contains("id=\"s-1-1\">\n<h3 class=\"vg-from-code\">Biochimie</h3>")
+            && html.contains("id=\"s-1-2\">\n<h3 class=\"vg-from-code\">Biochimie</h3>"),
+        "no title, or a nullFlavor one: the code's displayName, styled apart: {html}"
+    );
+    assert!(html.contains("id=\"s-1-3\">\n<div class=\"cda-narrative\">sans code"), "{html}");
+    assert!(html.contains("<a href=\"#s-1-1\"><span class=\"vg-from-code\">Biochimie</span></a>"));
+    assert!(html.contains("<a href=\"#s-1-3\"><span class=\"vg-untitled\">(sans titre)</span></a>"));
+}
+
 #[test]
 fn white_space_is_kept_as_written_and_br_breaks_lines() {
     let html = narrative_html("<paragraph>ligne 1<br/>  ligne   2\n    suite</paragraph>");

@@ -202,11 +202,13 @@ impl<'d> Renderer<'d> {
             out.push_str(&html::narrative_id(id));
             out.push_str("\"></span>");
         }
-        // an untitled section (common in lab reports) has no heading, as in CDA.xsl
-        if let Some(title) = section.title.as_ref().map(|t| t.text.trim()).filter(|t| !t.is_empty()) {
+        if let Some(heading) = heading(section) {
             let h = level.min(6);
-            out.push_str(&format!("<h{h}>"));
-            escape_into(out, title);
+            match heading {
+                Heading::Title(_) => out.push_str(&format!("<h{h}>")),
+                Heading::Code(_) => out.push_str(&format!("<h{h} class=\"vg-from-code\">")),
+            }
+            escape_into(out, heading.text());
             out.push_str(&format!("</h{h}>\n"));
         }
         if let Some(text) = &section.text {
@@ -272,14 +274,47 @@ impl<'d> Renderer<'d> {
     }
 }
 
+/// What a section is called in the page.
+#[derive(Clone, Copy)]
+enum Heading<'s> {
+    /// Its `title`, as the author wrote it.
+    Title(&'s str),
+    /// An untitled section (lab report sub-chapters often are) is named by its code, as
+    /// CDA.xsl names it: the document's `displayName`, else the label Vigie knows for the
+    /// code. Styled apart: the author did not write it as a title.
+    Code(&'s str),
+}
+
+impl<'s> Heading<'s> {
+    fn text(self) -> &'s str {
+        match self {
+            Heading::Title(t) | Heading::Code(t) => t,
+        }
+    }
+}
+
+fn heading(section: &Section) -> Option<Heading<'_>> {
+    if let Some(title) = section.title.as_ref().map(|t| t.text.trim()).filter(|t| !t.is_empty()) {
+        return Some(Heading::Title(title));
+    }
+    let code = section.code.as_ref()?;
+    let display_name = code.display_name.as_deref().map(str::trim).filter(|t| !t.is_empty());
+    display_name.or(code.label).map(Heading::Code)
+}
+
 /// The nested table of contents, linking to the section anchors.
 fn toc(out: &mut String, sections: &[Section], prefix: &str) {
     out.push_str("<ol>\n");
     for (i, s) in sections.iter().enumerate() {
         let anchor = format!("{prefix}-{}", i + 1);
         out.push_str(&format!("<li><a href=\"#{anchor}\">"));
-        match s.title.as_ref().map(|t| t.text.trim()).filter(|t| !t.is_empty()) {
-            Some(t) => escape_into(out, t),
+        match heading(s) {
+            Some(Heading::Title(t)) => escape_into(out, t),
+            Some(Heading::Code(label)) => {
+                out.push_str("<span class=\"vg-from-code\">");
+                escape_into(out, label);
+                out.push_str("</span>");
+            }
             None => out.push_str("<span class=\"vg-untitled\">(sans titre)</span>"),
         }
         out.push_str("</a>");
