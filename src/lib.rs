@@ -13,6 +13,7 @@ pub mod input;
 pub mod library;
 pub mod model;
 pub mod render;
+pub mod results;
 pub mod serve;
 pub mod session;
 pub mod summary;

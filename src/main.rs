@@ -12,6 +12,7 @@ fn main() -> ExitCode {
             inspect::run(&files, json, lang)
         }
         Command::List(args) => vigie::cli::list::run(&args),
+        Command::Results(args) => vigie::cli::results::run(&args),
         Command::Render { file, output, report } => vigie::cli::render::run(&file, output.as_deref(), report),
         Command::Serve { paths, port, open } => {
             match vigie::serve::serve(vigie::serve::Options { paths, port, open }) {

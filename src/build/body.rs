@@ -264,7 +264,12 @@ impl Ctx<'_> {
                 "numerator" => v.numerator = boxed(self),
                 "denominator" => v.denominator = boxed(self),
                 "translation" if !coded => {
-                    let tr = self.value(child);
+                    let mut tr = self.value(child);
+                    // A PQ's translation (PQR) writes its unit in `code`: `<translation
+                    // value="0.71" code="mmol/L" codeSystem="2.16.840.1.113883.6.8"/>`.
+                    if tr.unit.is_none() {
+                        tr.unit = attr(t, child, "code");
+                    }
                     v.translations.push(tr);
                 }
                 _ => {}

@@ -4,6 +4,7 @@
 pub mod inspect;
 pub mod list;
 pub mod render;
+pub mod results;
 
 use std::path::PathBuf;
 
@@ -64,6 +65,12 @@ pub enum Command {
     ///
     /// Exit code: 0 when some document matched, 1 when none did, 2 for a usage error.
     List(list::ListArgs),
+    /// Print the lab results of documents (CR-BIO, TROD, results sections): per document,
+    /// each chapter's results with value and unit, reference range, flag in words and
+    /// previous value, specimens, comments and antibiograms; or CSV rows, or JSON.
+    ///
+    /// Exit code: 0 when results were printed, 1 when none were found, 2 for a usage error.
+    Results(results::ResultsArgs),
     /// Serve the Vigie interface and its API on http://127.0.0.1 for a browser.
     Serve {
         /// Files or folders to open.
