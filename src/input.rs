@@ -15,7 +15,7 @@ use crate::model::ClinicalDocument;
 use crate::xml::{self, Limits, LineIndex, NodeId, Ns, Span, Tree};
 
 /// What an input turned out to be.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum InputKind {
     /// An XML file whose root is a CDA `ClinicalDocument`.
@@ -184,7 +184,8 @@ fn sniff_binary(bytes: &[u8]) -> Option<InputKind> {
     let head = &bytes[..bytes.len().min(1024)];
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
         Some(InputKind::Zip)
-    } else if memchr::memmem::find(head, b"%PDF-").is_some() && !head.contains(&b'<') {
+    } else if memchr::memmem::find(head, b"%PDF-").is_some_and(|at| !head[..at].contains(&b'<')) {
+        // `%PDF-` near the start, not inside markup (a PDF's own `<<` dictionaries follow it).
         Some(InputKind::Pdf)
     } else {
         None

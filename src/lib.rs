@@ -12,6 +12,7 @@ pub mod diag;
 pub mod input;
 pub mod library;
 pub mod model;
+pub mod pdf_text;
 pub mod render;
 pub mod results;
 pub mod serve;

@@ -5,7 +5,14 @@ mod common;
 use std::process::Command;
 
 fn vigie(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_vigie")).args(args).env("LANG", "C").output().expect("vigie runs")
+    // `vigie list` keeps a library cache in the data folder: a temporary one, never the home's.
+    let data = tempfile::tempdir().expect("a temporary folder");
+    Command::new(env!("CARGO_BIN_EXE_vigie"))
+        .args(args)
+        .env("LANG", "C")
+        .env("XDG_DATA_HOME", data.path())
+        .output()
+        .expect("vigie runs")
 }
 
 fn corpus_doc() -> String {

@@ -176,6 +176,11 @@ fn zips_and_pdfs_are_recognised_by_content() {
     assert!(zip.findings.iter().any(|f| f.message.contains("XDM")));
     let pdf = read(b"%PDF-1.4\n%\xE2\xE3\xCF\xD3\n1 0 obj\n");
     assert_eq!(pdf.kind, InputKind::Pdf);
+    // Regression: real PDFs have `<<` dictionaries in their first kilobyte, after the header.
+    let real = read(b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n");
+    assert_eq!(real.kind, InputKind::Pdf);
+    let xml_quoting_pdf = read(b"<note>%PDF-1.4 is a version</note>");
+    assert_ne!(xml_quoting_pdf.kind, InputKind::Pdf);
 }
 
 #[test]

@@ -5,6 +5,7 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use crate::library::store::Store;
 use crate::library::{BodyKind, DateField, Query, Row, SortBy};
 use crate::session::Session;
 use crate::xml::Limits;
@@ -75,6 +76,10 @@ pub struct ListArgs {
     /// One JSON object: the rows, the counts and every facet with its counts.
     #[arg(long)]
     json: bool,
+    /// Read every document again, without the library cache (nothing is read from it or
+    /// written to it).
+    #[arg(long)]
+    no_cache: bool,
 }
 
 impl ListArgs {
@@ -108,7 +113,11 @@ impl ListArgs {
 }
 
 pub fn run(args: &ListArgs) -> ExitCode {
-    let mut session = Session::new(Limits::default());
+    let mut session = if args.no_cache {
+        Session::new(Limits::default())
+    } else {
+        Session::with_store(Limits::default(), Store::open_default())
+    };
     let added = session.add_paths_with(&args.paths, &progress_on_terminal());
     for note in &added.notes {
         eprintln!("vigie list: {note}");

@@ -63,6 +63,10 @@ pub enum Command {
     /// List documents of files, folders and XDM packages, filtered and searched, newest
     /// first; older versions and second copies of a document are folded into its line.
     ///
+    /// What was learnt of each file is kept in the library cache,
+    /// $XDG_DATA_HOME/vigie/library-v1.sqlite (by default ~/.local/share/vigie/): listing the
+    /// same folder again reads only the files that changed (--no-cache reads them all).
+    ///
     /// Exit code: 0 when some document matched, 1 when none did, 2 for a usage error.
     List(list::ListArgs),
     /// Print the lab results of documents (CR-BIO, TROD, results sections): per document,
@@ -72,6 +76,10 @@ pub enum Command {
     /// Exit code: 0 when results were printed, 1 when none were found, 2 for a usage error.
     Results(results::ResultsArgs),
     /// Serve the Vigie interface and its API on http://127.0.0.1 for a browser.
+    ///
+    /// Files opened from the command line use the library cache as `vigie list` does
+    /// ($XDG_DATA_HOME/vigie, by default ~/.local/share/vigie); files sent by the browser are
+    /// never stored.
     Serve {
         /// Files or folders to open.
         #[arg(value_name = "PATH")]

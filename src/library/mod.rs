@@ -9,6 +9,7 @@
 pub mod query;
 pub mod record;
 pub mod search;
+pub mod store;
 pub mod versions;
 
 pub use query::{DateField, FacetCounts, FacetValue, Query, Results, Row, SortBy};
@@ -26,7 +27,7 @@ pub struct Library {
     /// The words of each record's quick-search key (title, type, authors...), for fuzzy search.
     keys: TextIndex,
     /// The words of each record's narratives, for full-text search.
-    text: TextIndex,
+    text: FullText,
     /// Brought up to date before a query when `stale`.
     standings: Vec<Standing>,
     /// Every record, newest first.
@@ -52,6 +53,80 @@ impl std::fmt::Debug for Library {
 /// What a match in the quick-search keys weighs against a match in the narratives alone:
 /// enough that every key match ranks first.
 const KEY_MATCH_WEIGHT: u32 = 1 << 16;
+
+/// The full-text index over the records' narrative words, completed off the caller's thread.
+///
+/// Indexing every word of every document is most of the work of adding thousands of them
+/// at once (reopening a folder from the library cache: 10,000 documents, about 0.2 s). So
+/// the words of a large batch wait, and the next query starts indexing them on a thread of
+/// their own: the list shows at once, and only a search waits for the index to be complete.
+#[derive(Default)]
+struct FullText {
+    index: TextIndex,
+    /// Words handed over and not yet in `index`, in the order they came, and their size.
+    waiting: Vec<(u32, String)>,
+    waiting_bytes: usize,
+    /// `index` being completed on another thread (`index` is then empty).
+    building: Option<std::thread::JoinHandle<TextIndex>>,
+}
+
+/// Below this many bytes of words, a batch is indexed at once on the caller's thread.
+const BACKGROUND_TEXT_BYTES: usize = 1 << 20;
+
+impl FullText {
+    fn add(&mut self, document: u32, folded: &str) {
+        self.waiting_bytes += folded.len();
+        self.waiting.push((document, folded.to_owned()));
+    }
+
+    /// Forgets a document's words (it was read again).
+    fn remove(&mut self, document: u32) {
+        self.join();
+        self.waiting.retain(|(waiting, _)| *waiting != document);
+        self.index.remove(document);
+    }
+
+    /// Indexes the waiting words: on another thread when they are many, else at once.
+    fn start(&mut self) {
+        if self.waiting_bytes < BACKGROUND_TEXT_BYTES {
+            self.complete();
+            return;
+        }
+        self.join();
+        let mut index = std::mem::take(&mut self.index);
+        let waiting = std::mem::take(&mut self.waiting);
+        self.waiting_bytes = 0;
+        self.building = Some(std::thread::spawn(move || {
+            for (document, words) in &waiting {
+                index.add(*document, words);
+            }
+            index.prepare();
+            index
+        }));
+    }
+
+    /// The index holding every word handed over, ready to search.
+    fn complete(&mut self) -> &TextIndex {
+        self.join();
+        for (document, words) in self.waiting.drain(..) {
+            self.index.add(document, &words);
+        }
+        self.waiting_bytes = 0;
+        self.index.prepare();
+        &self.index
+    }
+
+    /// Waits for the thread completing the index, if one is.
+    fn join(&mut self) {
+        if let Some(building) = self.building.take() {
+            self.index = building.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        }
+    }
+
+    fn word_count(&self) -> usize {
+        self.index.word_count()
+    }
+}
 
 impl Library {
     /// Adds or replaces the record of document `record.id`, with the folded text of its
@@ -112,7 +187,7 @@ impl Library {
         self.merge_copies();
         self.current = self.standings.iter().map(Standing::is_current).collect();
         self.keys.prepare();
-        self.text.prepare();
+        self.text.start();
         let records = &self.records;
         self.by_date = (0..records.len() as u32).collect();
         self.by_date.sort_by(|&a, &b| {
@@ -164,7 +239,7 @@ impl Library {
             for (document, score) in self.keys.fuzzy_search(&quick, &mut QuickMatcher::default()) {
                 scores[document as usize] = KEY_MATCH_WEIGHT + score;
             }
-            for document in self.text.search(text).unwrap_or_default() {
+            for document in self.text.complete().search(text).unwrap_or_default() {
                 let score = &mut scores[document as usize];
                 *score = (*score).max(1);
             }
@@ -232,10 +307,16 @@ fn placeholder(id: usize) -> Record {
     Record::of(id, &document, SourceRecord { path: None, name: String::new(), member: None }, None)
 }
 
-/// The folded text of a document's narratives, section titles included, for full-text
-/// search.
+/// The folded text of a document for full-text search: its title, its narratives (section
+/// titles included) and the text of the PDFs it carries — a level-1 document's nonXMLBody,
+/// the French PDF copy section, any observationMedia declared `application/pdf`.
+///
+/// Each PDF is decoded and read within [`crate::pdf_text::Budget::DEFAULT`] (up to 2 s each,
+/// on a worker thread); a PDF that cannot be read (encrypted, malformed, too large, out of
+/// time) adds no words, and the rest of the document is indexed all the same. A bare PDF
+/// file has no `Document` source to read it from: see [`pdf_document_text`].
 pub fn document_text(document: &crate::input::Document) -> String {
-    use crate::model::{Body, NarrativeNode, Section};
+    use crate::model::{AttachmentKind, Body, NarrativeNode, Section};
     fn narrative(nodes: &[NarrativeNode], out: &mut String) {
         for node in nodes {
             match node {
@@ -270,6 +351,53 @@ pub fn document_text(document: &crate::input::Document) -> String {
                 section(s, &mut out);
             }
         }
+        // The PDF of a PDF-only ("N1") document is its whole content: its words are indexed.
+        // The PDF copy and the PDFs attached to a *structured* document are not: the copy
+        // repeats the narrative, and laying out their text (pdf-extract, 12–67 ms per lab
+        // report copy) made first indexing 12–20× slower (BENCHMARKS.md, "PDF text").
+        let budget = crate::pdf_text::Budget::DEFAULT;
+        for (index, attachment) in cda.attachments.iter().enumerate() {
+            let declared_pdf = match attachment.media_type.as_deref() {
+                Some(media_type) => media_type.trim().eq_ignore_ascii_case("application/pdf"),
+                None => true,
+            };
+            if attachment.kind != AttachmentKind::Body || !declared_pdf {
+                continue;
+            }
+            let bytes = document.attachment_bytes(index, budget.max_bytes).ok();
+            if let Some(text) = bytes.and_then(|bytes| crate::pdf_text::extract(&bytes, budget).ok()) {
+                out.push_str(&text);
+                out.push(' ');
+            }
+        }
     }
     search::fold(&out)
+}
+
+/// The folded text of a bare PDF file (an input read as [`crate::InputKind::Pdf`], whose
+/// bytes the `Document` does not keep), for full-text search, or why it has none. Read
+/// within [`crate::pdf_text::Budget::DEFAULT`].
+pub fn pdf_document_text(bytes: &[u8]) -> Result<String, crate::pdf_text::PdfTextError> {
+    crate::pdf_text::extract(bytes, crate::pdf_text::Budget::DEFAULT).map(|text| search::fold(&text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn full_text_indexed_on_another_thread_finds_what_was_handed_over_and_forgets_what_was_removed() {
+        let mut text = FullText::default();
+        let filler = "mot ".repeat(BACKGROUND_TEXT_BYTES / 4);
+        text.add(0, &format!("glycemie {filler}"));
+        text.add(1, "creatinine glycemie");
+        text.add(2, "glycosurie");
+        text.start();
+        assert!(text.building.is_some(), "a large batch is indexed on a thread of its own");
+        text.remove(1);
+        text.add(1, "uree");
+        assert_eq!(text.complete().search("glyc"), Some(vec![0, 2]));
+        assert_eq!(text.complete().search("uree"), Some(vec![1]));
+        assert_eq!(text.complete().search("creat"), Some(vec![]));
+    }
 }

@@ -4,14 +4,16 @@
 //! it came in, when it came in one).
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::input::{Document, InputKind};
 use crate::model::time::Timestamp;
 use crate::model::{Body, Identifier};
 
 /// A coded value as the library shows and filters it: the code, its system, and a label.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
 pub struct Coded {
     pub code: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -30,17 +32,7 @@ impl Coded {
 
 /// What the body of a document is, for the "structured / PDF-only" filter.
 #[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema,
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
 )]
 #[serde(rename_all = "kebab-case")]
 pub enum BodyKind {
@@ -57,7 +49,7 @@ pub enum BodyKind {
 }
 
 /// An author as the library lists it.
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AuthorRecord {
     /// The person's name, or the software's for a device.
     pub name: String,
@@ -75,7 +67,7 @@ pub struct AuthorRecord {
 }
 
 /// The patient of a document, as the library lists it.
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PatientRecord {
     pub name: String,
     /// The INS (or the first identifier) as `root^extension`.
@@ -90,7 +82,7 @@ pub struct PatientRecord {
 }
 
 /// Where a document was read from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SourceRecord {
     /// The file on disk (the zip, for a document read from a package).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -111,7 +103,11 @@ pub struct XdsFacts {
 }
 
 /// One document of the library.
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+///
+/// Serialised as the library's JSON rows; deserialised by the library cache
+/// ([`crate::library::store`]), which keeps the skipped day spans and sort time in columns of
+/// their own.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Record {
     /// The document's handle in its session.
     pub id: usize,
@@ -128,7 +124,7 @@ pub struct Record {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<u32>,
     /// The documents this one replaces (`relatedDocument[@typeCode='RPLC']/parentDocument/id`).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub replaces: Vec<String>,
     /// The document date (`effectiveTime`), ISO 8601 at the precision written.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -149,16 +145,16 @@ pub struct Record {
     pub class_code: Option<Coded>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub authors: Vec<AuthorRecord>,
     /// Every organization named: the authors', the custodian, the encounter's facility.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub organizations: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub patient: Option<PatientRecord>,
     /// `confidentialityCode` and, from a package, the XDS confidentiality codes (`MASQUE_PS`,
     /// `INVISIBLE_PATIENT`...).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub confidentiality: Vec<Coded>,
     pub attachments: usize,
     /// Error findings met while reading.

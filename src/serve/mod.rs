@@ -30,6 +30,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 
+use crate::library::store::Store;
 use crate::session::Session;
 use crate::xml::Limits;
 
@@ -68,7 +69,7 @@ pub fn serve(options: Options) -> Result<(), String> {
             .map_err(|error| format!("cannot read the listening address: {error}"))?
             .port();
 
-        let mut session = Session::new(Limits::default());
+        let mut session = Session::with_store(Limits::default(), Store::open_default());
         let added = session.add_paths(&options.paths);
         for note in &added.notes {
             eprintln!("vigie: {note}");

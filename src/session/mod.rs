@@ -9,6 +9,10 @@
 //!
 //! Files stay on disk and are read again when needed; the last few read documents are kept
 //! parsed in a small LRU cache. Uploaded bytes are kept in memory, within a total budget.
+//!
+//! A session made [`Session::with_store`] keeps what indexing learnt of each file in the
+//! library cache ([`crate::library::store`]): reopening a folder then reads only the files
+//! that changed. Uploaded bytes are never stored.
 
 use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
@@ -20,8 +24,10 @@ mod package;
 
 use std::io::Read as _;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 use crate::input::{Document, InputKind};
+use crate::library::store::{self, FileKey, Hashes, Lookup, Store, StoreError, StoredRow};
 use crate::library::{Library, Record, SourceRecord};
 use crate::summary::Report;
 use crate::xml::Limits;
@@ -59,7 +65,8 @@ pub struct Entry {
 }
 
 /// The few facts the document list shows beside a file name, taken from its header.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// (Deserialised from the library cache.)
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct Overview {
     pub kind: InputKind,
     /// The document type's label (J07 / LOINC), or its code when unknown.
@@ -137,6 +144,27 @@ pub struct Session {
     library: Library,
     /// Whether entry `i` is in the library yet.
     indexed: Vec<bool>,
+    /// The library cache, when the session keeps one.
+    store: Option<Store>,
+    /// Folders walked since the last indexing run (canonical): the cache forgets their
+    /// vanished files.
+    walked: Vec<PathBuf>,
+    /// Notes for the next [`Added`] (the cache unavailable, set aside...), each given once.
+    notes: Vec<String>,
+    stats: IndexStats,
+}
+
+/// How the documents of a session got into its library, counted since it was made.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct IndexStats {
+    /// Documents read and parsed.
+    pub read: usize,
+    /// Documents taken from the library cache without opening their file (same size and
+    /// modification time).
+    pub cache_hits: usize,
+    /// Documents whose file was touched (a new modification time, the same bytes): hashed,
+    /// then taken from the cache, not parsed.
+    pub touched: usize,
 }
 
 /// How far indexing has gone, for a progress bar.
@@ -148,12 +176,145 @@ pub struct Progress<'a> {
     pub current: &'a str,
 }
 
-/// One document read by an indexing thread.
+/// Where a pending document is on disk, for the cache: the file's canonical path (the
+/// zip's), and the member's path for a document in a zip.
+type Located = Option<(PathBuf, Option<String>)>;
+
+/// One document indexed by an indexing thread.
 struct Indexed {
     id: usize,
     overview: Overview,
     record: Record,
+    /// Its folded text, or its unique folded words when it comes from the cache.
     text: String,
+    how: How,
+}
+
+/// How a document got into the library, and what goes to the cache.
+enum How {
+    /// Read, with the row the cache is to keep of it.
+    Read(Option<(FileKey, StoredRow)>),
+    /// Taken from the cache.
+    Stored,
+    /// Taken from the cache after hashing its file: touched, not changed.
+    Touched(FileKey, store::Hash),
+}
+
+/// What an indexing thread needs of the cache: its own connection, the zips' hashes (shared
+/// by the threads) and where to leave a failure.
+struct Cache<'a> {
+    reader: store::Reader,
+    zip_hashes: &'a Hashes,
+    failure: &'a Mutex<Option<StoreError>>,
+}
+
+/// Reads a file, and hashes its bytes for the cache (no hash when it could not be read).
+fn read_file_hashed(path: &Path, limits: &Limits) -> (Document, Option<store::Hash>) {
+    let within =
+        std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() <= limits.max_input_bytes as u64);
+    match within.then(|| std::fs::read(path)) {
+        Some(Ok(bytes)) => (crate::read_bytes(&bytes, limits), Some(store::hash(&bytes))),
+        // Too large, not a file, unreadable: the same document as without the cache.
+        _ => (crate::read_path(path, limits), None),
+    }
+}
+
+/// The folded words of a bare PDF file, for full-text search; none when it has no text or
+/// cannot be read (a PDF that fails is still listed, and opens as a PDF).
+fn bare_pdf_text(origin: &Origin, limits: &Limits) -> String {
+    let bytes: Option<Arc<[u8]>> = match origin {
+        Origin::File(path) => std::fs::metadata(path)
+            .ok()
+            .filter(|m| m.len() <= limits.max_input_bytes as u64)
+            .and_then(|_| std::fs::read(path).ok())
+            .map(Arc::from),
+        Origin::Uploaded(bytes) => Some(bytes.clone()),
+        Origin::Packaged(packaged) => package::member_bytes(packaged, limits).map(Arc::from),
+    };
+    let text = bytes.map(|bytes| crate::library::pdf_document_text(&bytes));
+    match text {
+        Some(Ok(text)) => format!(" {text}"),
+        _ => String::new(),
+    }
+}
+
+/// Indexes one document: from the cache when its row stands, else read (and, with a cache,
+/// what is learnt kept for it).
+fn index_one(
+    id: usize,
+    origin: &Origin,
+    entry: &Entry,
+    located: &Located,
+    cache: Option<&Cache>,
+    limits: &Limits,
+) -> Indexed {
+    let source =
+        SourceRecord { path: entry.path.clone(), name: entry.name.clone(), member: entry.member.clone() };
+    let key = match (cache, located) {
+        (Some(_), Some((path, member))) => FileKey::of(path, member.as_deref()).ok(),
+        _ => None,
+    };
+    if let (Some(cache), Some(key)) = (cache, &key) {
+        if let Some(indexed) = from_cache(id, origin, key, &source, cache) {
+            return indexed;
+        }
+    }
+    let (document, hash) = match (origin, cache, &key) {
+        (Origin::File(path), Some(_), Some(_)) => read_file_hashed(path, limits),
+        (Origin::Packaged(packaged), Some(cache), Some(key)) => {
+            (package::read(packaged, limits), cache.zip_hashes.of(&key.path))
+        }
+        _ => (read_origin(origin, limits), None),
+    };
+    let xds = match origin {
+        Origin::Packaged(p) => p.entry.as_deref().map(package::xds_facts),
+        _ => None,
+    };
+    let overview = Overview::of(&document);
+    let record = Record::of(id, &document, source, xds.as_ref());
+    let mut text = crate::library::document_text(&document);
+    if document.kind == InputKind::Pdf {
+        text.push_str(&bare_pdf_text(origin, limits));
+    }
+    let stored = match (key, hash) {
+        (Some(key), Some(hash)) => Some((key, StoredRow::new(hash, &record, &overview, &text))),
+        _ => None,
+    };
+    Indexed { id, overview, record, text, how: How::Read(stored) }
+}
+
+/// A document from the cache, when its row stands: same size and time, or same bytes.
+fn from_cache(
+    id: usize,
+    origin: &Origin,
+    key: &FileKey,
+    source: &SourceRecord,
+    cache: &Cache,
+) -> Option<Indexed> {
+    let (row, touched) = match cache.reader.lookup(key) {
+        Ok(Lookup::Fresh(row)) => (row, false),
+        Ok(Lookup::Touched(row)) => (row, true),
+        Ok(Lookup::Missing) => return None,
+        Err(error) => {
+            if let Ok(mut failure) = cache.failure.lock() {
+                failure.get_or_insert(error);
+            }
+            return None;
+        }
+    };
+    let sha1 = row.sha1;
+    if touched {
+        let now = match origin {
+            Origin::Packaged(_) => cache.zip_hashes.of(&key.path),
+            _ => store::hash_file(Path::new(&key.path)).ok(),
+        };
+        if now != Some(sha1) {
+            return None;
+        }
+    }
+    let (record, overview, text) = row.decode(id, source.clone())?;
+    let how = if touched { How::Touched(key.clone(), sha1) } else { How::Stored };
+    Some(Indexed { id, overview, record, text, how })
 }
 
 /// Reads the document at an origin.
@@ -186,7 +347,34 @@ impl Session {
             cache: VecDeque::with_capacity(CACHE_SIZE + 1),
             library: Library::default(),
             indexed: Vec::new(),
+            store: None,
+            walked: Vec::new(),
+            notes: Vec::new(),
+            stats: IndexStats::default(),
         }
+    }
+
+    /// A session that keeps its library in a cache ([`Store::open_default`] for the command
+    /// line and `vigie serve`, [`Store::open_in`] the app's data folder). When the cache could
+    /// not be opened (`Err`: a note saying why), the session works without it, as
+    /// [`Session::new`]; either way the next [`Added`] carries what a person should hear of
+    /// the cache, once.
+    pub fn with_store(limits: Limits, store: Result<Store, String>) -> Self {
+        let mut session = Session::new(limits);
+        match store {
+            Ok(mut store) => {
+                session.notes.extend(store.take_notes());
+                session.store = Some(store);
+            }
+            Err(note) => session.notes.push(note),
+        }
+        session
+    }
+
+    /// How many documents were read, and how many taken from the cache, since the session
+    /// was made.
+    pub fn index_stats(&self) -> IndexStats {
+        self.stats
     }
 
     pub fn limits(&self) -> &Limits {
@@ -222,78 +410,163 @@ impl Session {
         for entry in &mut added.entries {
             entry.overview = self.entries[entry.id].overview.clone();
         }
+        added.notes.append(&mut self.notes);
         added
     }
 
     /// Indexes every document not yet indexed, on all cores. `progress` is told after each
     /// document and returns whether to go on: returning `false` cancels, leaving the rest
     /// for the next call. Returns how many documents were indexed.
+    ///
+    /// With a cache, a file of the same size and modification time as when it was stored is
+    /// not opened: its record, overview and words come from the cache. The others are read,
+    /// and what is learnt is stored in one transaction at the end of the run.
     pub fn index_pending(&mut self, progress: &(dyn Fn(Progress) -> bool + Sync)) -> usize {
         let pending: Vec<usize> = (0..self.entries.len()).filter(|&id| !self.indexed[id]).collect();
         if pending.is_empty() {
             return 0;
         }
+        let located = self.locate(&pending);
         let threads = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(1, 8);
-        let next = AtomicUsize::new(0);
-        let cancelled = AtomicBool::new(false);
-        let (sender, receiver) = std::sync::mpsc::channel::<Indexed>();
-        let origins = &self.origins;
-        let entries = &self.entries;
-        let limits = &self.limits;
-        let mut results: Vec<Indexed> = Vec::with_capacity(pending.len());
-        std::thread::scope(|scope| {
-            for _ in 0..threads.min(pending.len()) {
-                let sender = sender.clone();
-                let (next, cancelled, pending) = (&next, &cancelled, &pending);
-                scope.spawn(move || loop {
-                    if cancelled.load(Ordering::Relaxed) {
+        let threads = threads.min(pending.len());
+        // One connection to the cache per thread (a connection is not shared).
+        let mut readers: Vec<Option<store::Reader>> = Vec::with_capacity(threads);
+        let mut failed = None;
+        if let Some(store) = &self.store {
+            for _ in 0..threads {
+                match store.reader(&self.limits) {
+                    Ok(reader) => readers.push(Some(reader)),
+                    Err(error) => {
+                        readers.clear();
+                        failed = Some(error);
                         break;
                     }
-                    let Some(&id) = pending.get(next.fetch_add(1, Ordering::Relaxed)) else { break };
-                    let document = read_origin(&origins[id], limits);
-                    let entry = &entries[id];
-                    let source = SourceRecord {
-                        path: entry.path.clone(),
-                        name: entry.name.clone(),
-                        member: entry.member.clone(),
-                    };
-                    let xds = match &origins[id] {
-                        Origin::Packaged(p) => p.entry.as_deref().map(package::xds_facts),
-                        _ => None,
-                    };
-                    let indexed = Indexed {
-                        id,
-                        overview: Overview::of(&document),
-                        record: Record::of(id, &document, source, xds.as_ref()),
-                        text: crate::library::document_text(&document),
-                    };
-                    if sender.send(indexed).is_err() {
-                        break;
+                }
+            }
+        }
+        readers.resize_with(threads, || None);
+        let failure = Mutex::new(failed);
+        let zip_hashes = Hashes::default();
+        let next = AtomicUsize::new(0);
+        let cancelled = AtomicBool::new(false);
+        let (sender, receiver) = std::sync::mpsc::channel::<(usize, Indexed)>();
+        let (origins, entries, limits) = (&self.origins, &self.entries, &self.limits);
+        // Documents go into the library in id order (the text index's postings stay sorted)
+        // while the threads read on: a document received early waits for those before it.
+        let mut waiting: Vec<Option<Indexed>> = (0..pending.len()).map(|_| None).collect();
+        let mut overviews: Vec<(usize, Overview)> = Vec::with_capacity(pending.len());
+        let mut run = store::Run::default();
+        let (library, stats, indexed_flags) = (&mut self.library, &mut self.stats, &mut self.indexed);
+        let mut add = |indexed: Indexed| {
+            match indexed.how {
+                How::Read(stored) => {
+                    stats.read += 1;
+                    if let Some((key, row)) = stored {
+                        run.document(key, row, limits);
+                    }
+                }
+                How::Stored => stats.cache_hits += 1,
+                How::Touched(key, hash) => {
+                    stats.touched += 1;
+                    run.touched(key, hash);
+                }
+            }
+            library.add(indexed.record, &indexed.text);
+            indexed_flags[indexed.id] = true;
+            overviews.push((indexed.id, indexed.overview));
+        };
+        std::thread::scope(|scope| {
+            for reader in readers {
+                let sender = sender.clone();
+                let (next, cancelled, pending, located, zip_hashes, failure) =
+                    (&next, &cancelled, &pending, &located, &zip_hashes, &failure);
+                scope.spawn(move || {
+                    let cache = reader.map(|reader| Cache { reader, zip_hashes, failure });
+                    loop {
+                        if cancelled.load(Ordering::Relaxed) {
+                            break;
+                        }
+                        let at = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(&id) = pending.get(at) else { break };
+                        let indexed =
+                            index_one(id, &origins[id], &entries[id], &located[at], cache.as_ref(), limits);
+                        if sender.send((at, indexed)).is_err() {
+                            break;
+                        }
                     }
                 });
             }
             drop(sender);
-            for indexed in receiver {
+            let (mut received, mut first_waiting) = (0, 0);
+            for (at, indexed) in receiver {
+                received += 1;
                 let go_on = progress(Progress {
-                    done: results.len() + 1,
+                    done: received,
                     total: pending.len(),
                     current: &entries[indexed.id].name,
                 });
-                results.push(indexed);
                 if !go_on {
                     cancelled.store(true, Ordering::Relaxed);
                 }
+                waiting[at] = Some(indexed);
+                while let Some(indexed) = waiting.get_mut(first_waiting).and_then(Option::take) {
+                    first_waiting += 1;
+                    add(indexed);
+                }
             }
         });
-        // Added in id order, so that the text index's postings stay sorted.
-        results.sort_by_key(|r| r.id);
-        let count = results.len();
-        for indexed in results {
-            self.entries[indexed.id].overview = Some(indexed.overview);
-            self.library.add(indexed.record, &indexed.text);
-            self.indexed[indexed.id] = true;
+        // Only after a cancel: documents read past one that was not.
+        waiting.into_iter().flatten().for_each(&mut add);
+        let count = overviews.len();
+        for (id, overview) in overviews {
+            self.entries[id].overview = Some(overview);
+        }
+        for folder in self.walked.drain(..) {
+            run.folder(folder);
+        }
+        if let Some(error) = failure.into_inner().ok().flatten() {
+            self.abandon_store(&error);
+        } else if let Some(store) = &mut self.store {
+            let by_path = &self.by_path;
+            if let Err(error) = store.save(&run, &|path| by_path.contains_key(Path::new(path))) {
+                self.abandon_store(&error);
+            }
         }
         count
+    }
+
+    /// Where each pending document is on disk, for the cache: nothing without one, nor for
+    /// uploaded bytes.
+    fn locate(&self, pending: &[usize]) -> Vec<Located> {
+        if self.store.is_none() {
+            return vec![None; pending.len()];
+        }
+        // The session knows each file by its canonical path; zips are few.
+        let mut canonical: Vec<Option<&Path>> = vec![None; self.entries.len()];
+        for (path, &id) in &self.by_path {
+            if matches!(self.origins[id], Origin::File(_)) {
+                canonical[id] = Some(path);
+            }
+        }
+        let mut zips: HashMap<&Path, Option<PathBuf>> = HashMap::new();
+        pending
+            .iter()
+            .map(|&id| match &self.origins[id] {
+                Origin::File(_) => Some((canonical[id]?.to_path_buf(), None)),
+                Origin::Packaged(package::Packaged { zip: package::Zip::File(zip), member, .. }) => {
+                    let zip = zips.entry(zip).or_insert_with(|| std::fs::canonicalize(zip).ok());
+                    Some((zip.clone()?, Some(member.clone())))
+                }
+                Origin::Uploaded(_) | Origin::Packaged(_) => None,
+            })
+            .collect()
+    }
+
+    /// Goes on without the cache after it failed, saying so once.
+    fn abandon_store(&mut self, error: &StoreError) {
+        if let Some(store) = self.store.take() {
+            self.notes.push(store.abandon(error));
+        }
     }
 
     /// The library of this session's documents, for filtering and search.
@@ -430,6 +703,9 @@ impl Session {
                 return;
             }
         };
+        if self.store.is_some() {
+            self.walked.push(root.clone());
+        }
         let mut links_outside = 0usize;
         // A stack of sorted child lists, consumed from the front (reversed: popped from the end).
         let mut stack: Vec<Vec<PathBuf>> = vec![sorted_children(folder, added)];

@@ -120,6 +120,12 @@ fn notes(package: &XdmPackage, shown: &str) -> Vec<String> {
     notes
 }
 
+/// The bytes of a packaged document, as stored in its zip; `None` when they cannot be read.
+pub(super) fn member_bytes(packaged: &Packaged, limits: &Limits) -> Option<Vec<u8>> {
+    let zip = load(&packaged.zip, limits).ok()?;
+    xdm::read_member(&zip, &packaged.member, &ArchiveLimits::default()).ok()
+}
+
 /// Reads a packaged document: the member from its zip, then the document, cross-checked
 /// against its metadata entry.
 pub(super) fn read(packaged: &Packaged, limits: &Limits) -> Document {
