@@ -25,6 +25,7 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 
 use tauri::{Builder, Context, Manager, Runtime};
+use vigie::library::store::Store;
 use vigie::session::Session;
 use vigie::xml::Limits;
 
@@ -85,14 +86,12 @@ fn main() {
         Invocation::Open(paths) => paths,
     };
 
-    let mut session = Session::new(Limits::default());
-    for note in session.add_paths(&paths).notes {
-        eprintln!("vigie-app: {note}");
-    }
-    // Folders given on the command line are followed like the ones opened in the window.
-    let folders = watch::StartupFolders(paths.into_iter().filter(|p| p.is_dir()).collect());
-
-    if let Err(error) = app(Builder::default().manage(folders), session).run(context()) {
+    // The session is made once the app knows its data folder (for the library cache): see
+    // `app`'s setup, which opens the command line's paths.
+    let startup = Startup(paths);
+    if let Err(error) =
+        app(Builder::default().manage(startup), Session::new(Limits::default())).run(context())
+    {
         eprintln!("vigie-app: the window could not be shown: {error}");
         std::process::exit(1);
     }
@@ -110,10 +109,8 @@ fn app<R: Runtime>(builder: Builder<R>, session: Session) -> Builder<R> {
         // The recent folders live in the app's own data folder, nowhere else.
         .manage(recent::RecentFolders::default())
         .setup(|app| {
-            if let Some(folders) = app.try_state::<watch::StartupFolders>() {
-                for folder in &folders.0 {
-                    app.state::<watch::Watcher>().watch(app.handle(), folder.clone());
-                }
+            if let Some(startup) = app.try_state::<Startup>() {
+                start(app.handle(), &startup.0);
             }
             Ok(())
         })
@@ -130,6 +127,29 @@ fn app<R: Runtime>(builder: Builder<R>, session: Session) -> Builder<R> {
             recent::recent_folders,
             recent::open_recent,
         ])
+}
+
+/// The paths given on the command line, opened once the app runs.
+struct Startup(Vec<PathBuf>);
+
+/// Gives the app its session with the library cache in the app's own data folder (or none,
+/// said once in the notes, when it cannot be opened), opens the command line's paths and
+/// watches its folders.
+fn start<R: Runtime>(app: &tauri::AppHandle<R>, paths: &[PathBuf]) {
+    let store = app
+        .path()
+        .app_data_dir()
+        .map_err(|error| format!("the app has no data folder ({error}): documents are read again each time"))
+        .and_then(|folder| Store::open_in(&folder));
+    let mut session = Session::with_store(Limits::default(), store);
+    for note in session.add_paths(paths).notes {
+        eprintln!("vigie-app: {note}");
+    }
+    *commands::lock(&app.state::<commands::SharedSession>()) = session;
+    // Folders given on the command line are followed like the ones opened in the window.
+    for folder in paths.iter().filter(|p| p.is_dir()) {
+        app.state::<watch::Watcher>().watch(app, folder.clone());
+    }
 }
 
 /// `tauri.conf.json`, the capabilities and the embedded UI, resolved at compile time.

@@ -23,9 +23,6 @@ const DEBOUNCE: Duration = Duration::from_millis(500);
 /// The most folders watched at once (each costs the platform's watch handles).
 const MAX_FOLDERS: usize = 16;
 
-/// The folders given on the command line, to watch once the app runs.
-pub struct StartupFolders(pub Vec<PathBuf>);
-
 /// The folders watched (managed by the app).
 #[derive(Default)]
 pub struct Watcher {

@@ -24,9 +24,9 @@
 //   [data-testid="patient-name"]  the patient's name, on the patient card.
 
 import { execFileSync, spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { homedir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -334,6 +334,9 @@ async function main() {
       // Xvfb has no GPU: render in software, without DMA-BUF.
       WEBKIT_DISABLE_DMABUF_RENDERER: '1',
       LIBGL_ALWAYS_SOFTWARE: '1',
+      // The app's data folder (library cache, recent folders) in a temporary folder, never
+      // the real home.
+      XDG_DATA_HOME: mkdtempSync(join(tmpdir(), 'vigie-desktop-')),
     },
   });
   driverProcess.stdout.pipe(log);

@@ -5,8 +5,9 @@
 // Run with `npm run e2e`. Leaves a screenshot in test-results/header-card.png.
 
 import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
@@ -37,7 +38,11 @@ let url = '';
 /** Starts `vigie serve DOC --port 0` and resolves with the URL it prints. */
 function startServer() {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(bin, ['serve', doc, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(bin, ['serve', doc, '--port', '0'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // The library cache goes to a temporary folder, never the real home.
+      env: { ...process.env, XDG_DATA_HOME: mkdtempSync(join(tmpdir(), 'vigie-e2e-')) },
+    });
     server = child;
     let output = '';
     const timer = setTimeout(() => reject(new Error(`vigie serve printed no URL in 15 s:\n${output}`)), 15_000);

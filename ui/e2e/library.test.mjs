@@ -6,8 +6,9 @@
 // Run with `npm run e2e`. Leaves a screenshot in test-results/library.png.
 
 import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
@@ -29,7 +30,11 @@ let url = '';
 /** Starts `vigie serve CORPUS --port 0` and resolves with the URL it prints. */
 function startServer() {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(bin, ['serve', corpus, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(bin, ['serve', corpus, '--port', '0'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // The library cache goes to a temporary folder, never the real home.
+      env: { ...process.env, XDG_DATA_HOME: mkdtempSync(join(tmpdir(), 'vigie-e2e-')) },
+    });
     server = child;
     let output = '';
     const timer = setTimeout(() => reject(new Error(`vigie serve printed no URL in 30 s:\n${output}`)), 30_000);
