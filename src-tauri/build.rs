@@ -12,6 +12,7 @@ fn main() {
         "open_files",
         "open_folder",
         "document_source",
+        "document_results",
         "document_attachment",
         "cancel_indexing",
         "recent_folders",

@@ -72,6 +72,10 @@ fn the_webview_reads_the_documents_it_was_given() {
     assert_eq!(names(&list), ["cr-bio.xml"]);
     let source = invoke(&window, "document_source", json!({ "id": 0 })).expect("document_source is allowed");
     assert!(source.as_str().is_some_and(|xml| xml.contains("ClinicalDocument")));
+    let results =
+        invoke(&window, "document_results", json!({ "id": 0 })).expect("document_results is allowed");
+    assert!(results["chapters"].is_array(), "{results}");
+    assert!(results["result_count"].is_u64(), "{results}");
 }
 
 #[test]

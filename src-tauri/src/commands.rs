@@ -80,6 +80,13 @@ pub fn open_folder<R: Runtime>(
     Ok(chosen.map(|folder| add_chosen(&window, [folder])))
 }
 
+/// The lab results of document `id`: chapters, batteries, results, counts
+/// (`GET /api/documents/{id}/results`, the `report` of `vigie results --json`).
+#[tauri::command(async)]
+pub fn document_results(session: State<'_, SharedSession>, id: usize) -> Result<serde_json::Value, String> {
+    lock(&session).results(id)
+}
+
 /// The decoded XML source of document `id`, the text every span points into
 /// (`GET /api/documents/{id}/source`).
 #[tauri::command(async)]

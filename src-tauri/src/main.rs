@@ -122,6 +122,7 @@ fn app<R: Runtime>(builder: Builder<R>, session: Session) -> Builder<R> {
             commands::open_files,
             commands::open_folder,
             commands::document_source,
+            commands::document_results,
             commands::document_attachment,
             indexing::cancel_indexing,
             recent::recent_folders,

@@ -1,4 +1,4 @@
-//! The JSON API over the session: list, add, report, source, attachment (see `docs/api.md`).
+//! The JSON API over the session: list, add, report, results, source, attachment (see `docs/api.md`).
 //!
 //! Reading a document is blocking work (file I/O, parsing up to the input limit): each
 //! handler runs it on the blocking pool, holding the session's lock only there.
@@ -91,6 +91,16 @@ pub(crate) async fn report(
 ) -> Result<Response, ApiError> {
     let report = with_session(session, Some(id), move |s| s.report_json(id)).await?;
     Ok(Json(report).into_response())
+}
+
+/// `GET /api/documents/{id}/results`: the lab results (`LabReport`: chapters, batteries,
+/// results, counts).
+pub(crate) async fn results(
+    State(session): State<SharedSession>,
+    Path(id): Path<usize>,
+) -> Result<Response, ApiError> {
+    let results = with_session(session, Some(id), move |s| s.results(id)).await?;
+    Ok(Json(results).into_response())
 }
 
 /// The decoded source, shared with the session's cache rather than copied.

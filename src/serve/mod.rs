@@ -107,6 +107,7 @@ pub fn router(session: SharedSession, port: u16) -> Router {
         )
         .route("/api/library", post(api::query_library))
         .route("/api/documents/{id}", get(api::report))
+        .route("/api/documents/{id}/results", get(api::results))
         .route("/api/documents/{id}/source", get(api::source))
         .route("/api/documents/{id}/attachments/{index}", get(api::attachment))
         .route("/api/{*rest}", get(api::not_found).post(api::not_found))

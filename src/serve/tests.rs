@@ -200,3 +200,45 @@ async fn the_page_is_served_at_the_root() {
         assert!(answer.text().contains("<div id=\"app\""), "{}", answer.text());
     }
 }
+
+const LAB_DOCUMENT: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<ClinicalDocument xmlns="urn:hl7-org:v3" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+  <title>CR de biologie</title>
+  <component><structuredBody><component><section>
+    <templateId root="1.3.6.1.4.1.19376.1.3.3.2.1"/>
+    <code code="18719-5" codeSystem="2.16.840.1.113883.6.1" displayName="Biochimie"/>
+    <title>Biochimie</title>
+    <entry><observation classCode="OBS" moodCode="EVN">
+      <code code="3016-3" codeSystem="2.16.840.1.113883.6.1" displayName="TSH"/>
+      <statusCode code="completed"/>
+      <value xsi:type="PQ" value="7.5" unit="m[IU]/L"/>
+      <interpretationCode code="H" codeSystem="2.16.840.1.113883.5.83"/>
+    </observation></entry>
+  </section></component></structuredBody></component>
+</ClinicalDocument>
+"#;
+
+#[tokio::test]
+async fn the_lab_results_of_a_document_are_served_by_chapter() {
+    let app = app();
+    let id =
+        upload(&app, "bio.xml", LAB_DOCUMENT.as_bytes()).await.json()["entries"][0]["id"].as_u64().unwrap();
+    let answer = get(&app, &format!("/api/documents/{id}/results")).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+    assert_eq!(answer.header("cache-control"), "no-store");
+    let json = answer.json();
+    assert_eq!(json["result_count"], 1, "{json}");
+    assert_eq!(json["abnormal_count"], 1, "{json}");
+    let chapter = &json["chapters"][0];
+    assert_eq!(chapter["title"], "Biochimie");
+    let result = &chapter["results"][0];
+    assert_eq!(result["test"]["code"], "3016-3");
+    assert_eq!(result["value"]["number"], 7.5);
+    assert_eq!(result["abnormal"], "interpretation");
+
+    let empty = upload(&app, "a.xml", DOCUMENT.as_bytes()).await.json()["entries"][0]["id"].as_u64().unwrap();
+    let answer = get(&app, &format!("/api/documents/{empty}/results")).await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert_eq!(answer.json(), serde_json::json!({ "chapters": [], "result_count": 0, "abnormal_count": 0 }));
+    assert_eq!(get(&app, "/api/documents/9/results").await.status, StatusCode::NOT_FOUND);
+}

@@ -837,6 +837,16 @@ impl Session {
             .map_err(|error| format!("the report of {} could not be written: {error}", entry.name))
     }
 
+    /// The lab results of a document ([`crate::results::LabReport`]), as
+    /// `vigie results --json` prints them in its `report`: chapters, batteries, results.
+    /// A document without results gives an empty report.
+    pub fn results(&mut self, id: usize) -> Result<serde_json::Value, String> {
+        let document = self.document(id)?;
+        serde_json::to_value(crate::results::extract(&document)).map_err(|error| {
+            format!("the results of {} could not be written: {error}", self.entries[id].name)
+        })
+    }
+
     /// The decoded XML source of a document, the text every span and line:column points into.
     pub fn source(&mut self, id: usize) -> Result<Arc<str>, String> {
         let document = self.document(id)?;

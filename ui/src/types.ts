@@ -704,3 +704,98 @@ export interface LibraryResults {
   rows: LibraryRow[];
   facets: Facets;
 }
+
+// Lab results (src/results/types.rs): only the fields the results grid shows.
+
+/** A code with the label to show for it (`Coded`). */
+export interface LabCoded {
+  code?: string;
+  system_name?: string;
+  label?: string;
+}
+
+/** A number with its unit: an interval bound, a translation (`Quantity`). */
+export interface LabQuantity {
+  value: string;
+  unit?: string;
+}
+
+/** A result's value as a person reads it (`ResultValue`). */
+export interface LabValue {
+  kind: string;
+  /** `1.950 m[IU]/L`, `≤ 1.0 mg/L`, `négatif`. */
+  display: string;
+  value?: string;
+  unit?: string;
+  /** The same quantity in other units (mmol/L beside g/L). */
+  translations?: LabQuantity[];
+}
+
+export type Meaning =
+  | 'normal'
+  | 'low'
+  | 'high'
+  | 'critical-low'
+  | 'critical-high'
+  | 'critical'
+  | 'abnormal'
+  | 'off-scale-low'
+  | 'off-scale-high'
+  | 'susceptibility'
+  | 'change'
+  | 'uncertain'
+  | 'unknown';
+
+export interface LabInterpretation {
+  code?: string;
+  display_name?: string;
+  french?: string;
+  english?: string;
+  meaning: Meaning;
+}
+
+export interface LabReferenceRange {
+  value?: LabValue;
+  text?: string;
+  interpretation?: LabInterpretation;
+  population?: string;
+}
+
+export interface LabPrevious {
+  value?: LabValue;
+  effective_time?: Interval;
+  interpretations?: LabInterpretation[];
+}
+
+export interface LabResult {
+  test: LabCoded;
+  value?: LabValue;
+  reference_ranges?: LabReferenceRange[];
+  interpretations?: LabInterpretation[];
+  abnormal?: 'interpretation' | 'range';
+  range_position?: 'below' | 'within' | 'above';
+  previous?: LabPrevious[];
+}
+
+export interface LabBattery {
+  kind: 'examination' | 'battery' | 'cluster' | 'isolate';
+  code?: LabCoded;
+  germ?: LabCoded;
+  results?: LabResult[];
+  batteries?: LabBattery[];
+}
+
+export interface LabChapter {
+  title?: string;
+  code?: LabCoded;
+  results?: LabResult[];
+  batteries?: LabBattery[];
+  chapters?: LabChapter[];
+}
+
+/** The lab results of a document (`GET /api/documents/{id}/results`, `document_results`). */
+export interface LabReport {
+  chapters: LabChapter[];
+  result_count: number;
+  abnormal_count: number;
+}

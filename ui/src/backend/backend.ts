@@ -2,7 +2,16 @@
 // (fetch to /api) and `TauriBackend` for the desktop app (Tauri commands). They return the
 // same JSON (docs/api.md), so every component is written once.
 
-import type { Added, Entry, IndexingProgress, LibraryQuery, LibraryResults, RecentFolder, Report } from '../types';
+import type {
+  Added,
+  Entry,
+  IndexingProgress,
+  LabReport,
+  LibraryQuery,
+  LibraryResults,
+  RecentFolder,
+  Report,
+} from '../types';
 
 /** What the platform reports while files are dragged over the window (desktop app). */
 export interface DropEvents {
@@ -23,6 +32,8 @@ export interface Backend {
   queryLibrary(query: LibraryQuery): Promise<LibraryResults>;
   /** The report of a document (header, body, attachments, findings). */
   openDocument(id: number): Promise<Report>;
+  /** The lab results of a document, by chapter (empty for a document without results). */
+  documentResults(id: number): Promise<LabReport>;
   /** The decoded XML source of a document. */
   documentSource(id: number): Promise<string>;
   /** A URL a plain link can point at for an attachment, when the platform serves them by

@@ -1,6 +1,6 @@
 // `vigie serve`'s HTTP API (docs/api.md). Errors come back as `{"error": "..."}`.
 
-import type { Added, Entry, LibraryQuery, LibraryResults, RecentFolder, Report } from '../types';
+import type { Added, Entry, LabReport, LibraryQuery, LibraryResults, RecentFolder, Report } from '../types';
 import { BackendError, type Backend, type DropEvents } from './backend';
 
 export class HttpBackend implements Backend {
@@ -46,6 +46,10 @@ export class HttpBackend implements Backend {
 
   async openDocument(id: number): Promise<Report> {
     return (await this.request(`/documents/${id}`)).json() as Promise<Report>;
+  }
+
+  async documentResults(id: number): Promise<LabReport> {
+    return (await this.request(`/documents/${id}/results`)).json() as Promise<LabReport>;
   }
 
   async documentSource(id: number): Promise<string> {

@@ -6,7 +6,16 @@
 import { invoke } from '@tauri-apps/api/core';
 import { getCurrentWebview } from '@tauri-apps/api/webview';
 
-import type { Added, Entry, IndexingProgress, LibraryQuery, LibraryResults, RecentFolder, Report } from '../types';
+import type {
+  Added,
+  Entry,
+  IndexingProgress,
+  LabReport,
+  LibraryQuery,
+  LibraryResults,
+  RecentFolder,
+  Report,
+} from '../types';
 import { BackendError, type Backend, type DropEvents } from './backend';
 
 /** What the app emits after adding files dropped on the window (`DOCUMENTS_ADDED` in
@@ -37,6 +46,10 @@ export class TauriBackend implements Backend {
 
   openDocument(id: number): Promise<Report> {
     return call('open_document', { id });
+  }
+
+  documentResults(id: number): Promise<LabReport> {
+    return call('document_results', { id });
   }
 
   documentSource(id: number): Promise<string> {

@@ -1,0 +1,143 @@
+// End-to-end: the lab results grid of a CR-BIO (TSH, free T4) in `vigie serve`, in headless
+// Chromium. Builds nothing: VIGIE_BIN is the built `vigie` binary (with the UI embedded).
+// Run with `npm run e2e`. Leaves a screenshot in test-results/results-grid.png (or
+// RESULTS_SCREENSHOT).
+
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const ui = resolve(here, '..');
+const bin = process.env.VIGIE_BIN ? resolve(ui, process.env.VIGIE_BIN) : resolve(ui, '../target/debug/vigie');
+const doc = resolve(
+  ui,
+  '../../shared/corpus/fr/TestContenuCDA-3-0__ExemplesCDA__BIO-CR-BIO_2024.01_TSH_1.xml',
+);
+const results = resolve(ui, 'test-results');
+
+/** @type {import('node:child_process').ChildProcess | undefined} */
+let server;
+/** @type {import('playwright-core').Browser | undefined} */
+let browser;
+let url = '';
+
+/** Starts `vigie serve DOC --port 0` and resolves with the URL it prints. */
+function startServer() {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(bin, ['serve', doc, '--port', '0'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // The library cache goes to a temporary folder, never the real home.
+      env: { ...process.env, XDG_DATA_HOME: mkdtempSync(join(tmpdir(), 'vigie-e2e-')) },
+    });
+    server = child;
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`vigie serve printed no URL in 15 s:\n${output}`)), 15_000);
+    const read = (/** @type {Buffer} */ chunk) => {
+      output += chunk.toString();
+      const match = output.match(/Listening on (http:\/\/127\.0\.0\.1:\d+\/)/);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolvePromise(match[1]);
+      }
+    };
+    child.stdout?.on('data', read);
+    child.stderr?.on('data', read);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(new Error(`cannot start ${bin} (set VIGIE_BIN): ${error.message}`));
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`vigie serve exited with ${code}:\n${output}`));
+    });
+  });
+}
+
+before(async () => {
+  url = /** @type {string} */ (await startServer());
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill('SIGTERM');
+});
+
+test('the results grid shows values, ranges and flags in words, and filters the abnormal ones', async () => {
+  assert.ok(browser);
+  const context = await browser.newContext({ viewport: { width: 1360, height: 900 }, locale: 'fr-FR' });
+  const page = await context.newPage();
+  /** @type {string[]} */
+  const problems = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(message.text());
+  });
+  page.on('pageerror', (error) => problems.push(error.message));
+
+  await page.goto(url);
+  await page.locator('[role=option][title*="TSH_1"]').click();
+
+  const grid = page.getByTestId('results-grid');
+  await grid.waitFor();
+  assert.match(await grid.locator('h2').innerText(), /Résultats/);
+  const rows = grid.getByTestId('result-row');
+  assert.equal(await rows.count(), 2);
+
+  const tsh = rows.filter({ hasText: 'Thyréostimuline' });
+  assert.match(await tsh.locator('.value').innerText(), /1\.950/);
+  assert.match(await tsh.locator('.range').innerText(), /0\.270–4\.200 m\[IU\]\/L/);
+  assert.match(await tsh.locator('.code').innerText(), /3016-3/);
+  assert.match(await tsh.locator('.flag').innerText(), /Normal/);
+  assert.equal(await tsh.getAttribute('class').then((c) => /abnormal/.test(c ?? '')), false);
+
+  const ft4 = rows.filter({ hasText: 'Thyroxine libre' });
+  assert.match(await ft4.locator('.value').innerText(), /7\.67/);
+  const flag = await ft4.locator('.flag').innerText();
+  assert.match(flag, /▼/);
+  assert.match(flag, /Anormalement bas/);
+  assert.match((await ft4.getAttribute('class')) ?? '', /abnormal/);
+
+  mkdirSync(results, { recursive: true });
+  await grid.screenshot({ path: process.env.RESULTS_SCREENSHOT ?? resolve(results, 'results-grid.png') });
+
+  // Abnormal only: the FT4 row stays, the TSH row goes.
+  await grid.getByLabel('Anormaux uniquement').check();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=result-row]').length === 1);
+  assert.match(await rows.first().innerText(), /Thyroxine libre/);
+
+  // Copy CSV writes the rows shown to the clipboard.
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: url.replace(/\/$/, '') });
+  await grid.getByRole('button', { name: 'Copier CSV' }).click();
+  await grid.getByText('Copié').waitFor();
+  const csv = await page.evaluate(() => navigator.clipboard.readText());
+  assert.match(csv, /^Chapitre,Examen,Analyse,Code,Valeur/);
+  assert.match(csv, /"Thyroxine libre [^"\n]*",3024-7,7\.67,pg\/mL,9\.30–17\.00 pg\/mL,Anormalement bas/);
+  assert.doesNotMatch(csv, /3016-3/);
+
+  // English is one click away.
+  await page.getByRole('button', { name: 'EN' }).click();
+  await grid.getByLabel('Abnormal only').waitFor();
+  assert.match(await rows.first().locator('.flag').innerText(), /Low/);
+
+  assert.deepEqual(problems, []);
+  await context.close();
+});
