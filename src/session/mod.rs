@@ -208,33 +208,25 @@ struct Cache<'a> {
     failure: &'a Mutex<Option<StoreError>>,
 }
 
-/// Reads a file, and hashes its bytes for the cache (no hash when it could not be read).
-fn read_file_hashed(path: &Path, limits: &Limits) -> (Document, Option<store::Hash>) {
-    let within =
-        std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() <= limits.max_input_bytes as u64);
-    match within.then(|| std::fs::read(path)) {
-        Some(Ok(bytes)) => (crate::read_bytes(&bytes, limits), Some(store::hash(&bytes))),
-        // Too large, not a file, unreadable: the same document as without the cache.
-        _ => (crate::read_path(path, limits), None),
-    }
-}
-
-/// The folded words of a bare PDF file, for full-text search; none when it has no text or
-/// cannot be read (a PDF that fails is still listed, and opens as a PDF).
-fn bare_pdf_text(origin: &Origin, limits: &Limits) -> String {
-    let bytes: Option<Arc<[u8]>> = match origin {
-        Origin::File(path) => std::fs::metadata(path)
-            .ok()
-            .filter(|m| m.len() <= limits.max_input_bytes as u64)
-            .and_then(|_| std::fs::read(path).ok())
-            .map(Arc::from),
-        Origin::Uploaded(bytes) => Some(bytes.clone()),
-        Origin::Packaged(packaged) => package::member_bytes(packaged, limits).map(Arc::from),
-    };
-    let text = bytes.map(|bytes| crate::library::pdf_document_text(&bytes));
-    match text {
-        Some(Ok(text)) => format!(" {text}"),
-        _ => String::new(),
+/// Reads the document at an origin and hands back the bytes it was read from (none when
+/// they could not be read), so that indexing hashes them and takes a bare PDF's text from
+/// them without reading the file again.
+fn read_with_bytes(origin: &Origin, limits: &Limits) -> (Document, Option<Arc<[u8]>>) {
+    match origin {
+        Origin::File(path) => {
+            let within = std::fs::metadata(path)
+                .is_ok_and(|m| m.is_file() && m.len() <= limits.max_input_bytes as u64);
+            match within.then(|| std::fs::read(path)) {
+                Some(Ok(bytes)) => (crate::read_bytes(&bytes, limits), Some(Arc::from(bytes))),
+                // Too large, not a file, unreadable: read_path says why.
+                _ => (crate::read_path(path, limits), None),
+            }
+        }
+        Origin::Uploaded(bytes) => (crate::read_bytes(bytes, limits), Some(bytes.clone())),
+        Origin::Packaged(packaged) => {
+            let (document, bytes) = package::read_with_bytes(packaged, limits);
+            (document, bytes.map(Arc::from))
+        }
     }
 }
 
@@ -259,12 +251,13 @@ fn index_one(
             return indexed;
         }
     }
-    let (document, hash) = match (origin, cache, &key) {
-        (Origin::File(path), Some(_), Some(_)) => read_file_hashed(path, limits),
-        (Origin::Packaged(packaged), Some(cache), Some(key)) => {
-            (package::read(packaged, limits), cache.zip_hashes.of(&key.path))
-        }
-        _ => (read_origin(origin, limits), None),
+    let (document, bytes) = read_with_bytes(origin, limits);
+    // The cache recognises a touched file by the hash of its bytes (a package's, for its
+    // documents).
+    let hash = match (origin, cache, &key) {
+        (Origin::Packaged(_), Some(cache), Some(key)) => cache.zip_hashes.of(&key.path),
+        (Origin::File(_), Some(_), Some(_)) => bytes.as_deref().map(store::hash),
+        _ => None,
     };
     let xds = match origin {
         Origin::Packaged(p) => p.entry.as_deref().map(package::xds_facts),
@@ -273,8 +266,12 @@ fn index_one(
     let overview = Overview::of(&document);
     let record = Record::of(id, &document, source, xds.as_ref());
     let mut text = crate::library::document_text(&document);
-    if document.kind == InputKind::Pdf {
-        text.push_str(&bare_pdf_text(origin, limits));
+    // A bare PDF's words (one that fails is still listed, and opens as a PDF).
+    if let (InputKind::Pdf, Some(bytes)) = (document.kind, &bytes) {
+        if let Ok(words) = crate::library::pdf_document_text(bytes) {
+            text.push(' ');
+            text.push_str(&words);
+        }
     }
     let stored = match (key, hash) {
         (Some(key), Some(hash)) => Some((key, StoredRow::new(hash, &record, &overview, &text))),
@@ -319,11 +316,7 @@ fn from_cache(
 
 /// Reads the document at an origin.
 fn read_origin(origin: &Origin, limits: &Limits) -> Document {
-    match origin {
-        Origin::File(path) => crate::read_path(path, limits),
-        Origin::Uploaded(bytes) => crate::read_bytes(bytes, limits),
-        Origin::Packaged(packaged) => package::read(packaged, limits),
-    }
+    read_with_bytes(origin, limits).0
 }
 
 /// Whether the file at `path` is a zip (by its first bytes, whatever its name).

@@ -120,22 +120,14 @@ fn notes(package: &XdmPackage, shown: &str) -> Vec<String> {
     notes
 }
 
-/// The bytes of a packaged document, as stored in its zip; `None` when they cannot be read.
-pub(super) fn member_bytes(packaged: &Packaged, limits: &Limits) -> Option<Vec<u8>> {
-    let zip = load(&packaged.zip, limits).ok()?;
-    xdm::read_member(&zip, &packaged.member, &ArchiveLimits::default()).ok()
-}
-
 /// Reads a packaged document: the member from its zip, then the document, cross-checked
-/// against its metadata entry.
-pub(super) fn read(packaged: &Packaged, limits: &Limits) -> Document {
+/// against its metadata entry; with the member's bytes (none when they could not be read).
+pub(super) fn read_with_bytes(packaged: &Packaged, limits: &Limits) -> (Document, Option<Vec<u8>>) {
     let zip = match load(&packaged.zip, limits) {
         Ok(zip) => zip,
         Err(note) => {
-            return crate::input::failed(
-                0,
-                Finding::error("io.package", Span::at(0), format!("its package {note}")),
-            )
+            let finding = Finding::error("io.package", Span::at(0), format!("its package {note}"));
+            return (crate::input::failed(0, finding), None);
         }
     };
     match xdm::read_member(&zip, &packaged.member, &ArchiveLimits::default()) {
@@ -145,9 +137,9 @@ pub(super) fn read(packaged: &Packaged, limits: &Limits) -> Document {
                 let checks = xdm::cross_check(entry, &bytes, &document);
                 document.findings.extend(checks);
             }
-            document
+            (document, Some(bytes))
         }
-        Err(finding) => crate::input::failed(0, finding),
+        Err(finding) => (crate::input::failed(0, finding), None),
     }
 }
 
