@@ -5,21 +5,14 @@
 // before `cargo build`), VIGIE_CORPUS the folder to open (default ../shared/corpus/fr).
 // Run with `npm run e2e`. Leaves a screenshot in test-results/library.png.
 
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
 
-import { chromium } from 'playwright-core';
+import { launchBrowser, results, startServer, ui } from './harness.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const ui = resolve(here, '..');
-const bin = process.env.VIGIE_BIN ? resolve(ui, process.env.VIGIE_BIN) : resolve(ui, '../target/debug/vigie');
 const corpus = resolve(ui, process.env.VIGIE_CORPUS ?? '../../shared/corpus/fr');
-const results = resolve(ui, 'test-results');
 
 /** @type {import('node:child_process').ChildProcess | undefined} */
 let server;
@@ -27,44 +20,9 @@ let server;
 let browser;
 let url = '';
 
-/** Starts `vigie serve CORPUS --port 0` and resolves with the URL it prints. */
-function startServer() {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(bin, ['serve', corpus, '--port', '0'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      // The library cache goes to a temporary folder, never the real home.
-      env: { ...process.env, XDG_DATA_HOME: mkdtempSync(join(tmpdir(), 'vigie-e2e-')) },
-    });
-    server = child;
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`vigie serve printed no URL in 30 s:\n${output}`)), 30_000);
-    const read = (/** @type {Buffer} */ chunk) => {
-      output += chunk.toString();
-      const match = output.match(/Listening on (http:\/\/127\.0\.0\.1:\d+\/)/);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolvePromise(match[1]);
-      }
-    };
-    child.stdout?.on('data', read);
-    child.stderr?.on('data', read);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(new Error(`cannot start ${bin} (set VIGIE_BIN): ${error.message}`));
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`vigie serve exited with ${code}:\n${output}`));
-    });
-  });
-}
-
 before(async () => {
-  url = /** @type {string} */ (await startServer());
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-  });
+  ({ url, server } = await startServer(corpus, 30_000));
+  browser = await launchBrowser();
 });
 
 after(async () => {
