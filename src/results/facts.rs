@@ -101,22 +101,10 @@ mod tests {
     fn value(n: f64, comparator: Option<Comparator>) -> ResultValue {
         ResultValue {
             kind: ValueKind::Quantity,
-            xsi_type: None,
-            display: String::new(),
-            value: None,
             number: Some(n),
             comparator,
             unit: Some("g/L".into()),
-            unit_name: None,
-            low: None,
-            high: None,
-            numerator: None,
-            denominator: None,
-            code: None,
-            translations: Vec::new(),
-            null_flavor: None,
-            span: Span::at(0),
-            position: None,
+            ..ResultValue::default()
         }
     }
 

@@ -186,7 +186,7 @@ pub struct Coded {
 }
 
 /// What data type a result value is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum ValueKind {
     /// PQ, INT, REAL, MO: a number, with a unit for PQ.
@@ -204,6 +204,7 @@ pub enum ValueKind {
     /// TS.
     Time,
     /// Only a nullFlavor was written.
+    #[default]
     Null,
     /// Another or no `xsi:type`.
     Other,
@@ -254,7 +255,7 @@ pub struct Quantity {
 
 /// A result's value, of any HL7 data type, with what presenters need: the text to show,
 /// the number when there is one, the unit and its name.
-#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct ResultValue {
     pub kind: ValueKind,
     /// `xsi:type` as written, without prefix.

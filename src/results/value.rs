@@ -81,21 +81,10 @@ impl Reader<'_> {
         let mut v = ResultValue {
             kind: kind(xsi_type.as_deref(), value),
             xsi_type,
-            display: String::new(),
-            value: None,
-            number: None,
-            comparator: None,
-            unit: None,
-            unit_name: None,
-            low: None,
-            high: None,
-            numerator: None,
-            denominator: None,
-            code: None,
-            translations: Vec::new(),
             null_flavor: value.null_flavor.clone(),
             span: value.span,
             position: self.position(value.span),
+            ..ResultValue::default()
         };
         match v.kind {
             ValueKind::Quantity => {
