@@ -6,6 +6,7 @@
 //! The core never does network I/O and never panics on input: problems are [`diag::Finding`]s.
 
 pub mod build;
+pub mod check;
 pub mod cli;
 pub mod demo;
 pub mod diag;
@@ -15,6 +16,7 @@ pub mod model;
 pub mod pdf_text;
 pub mod render;
 pub mod results;
+pub mod schematron;
 pub mod serve;
 pub mod session;
 pub mod summary;

@@ -1,0 +1,122 @@
+//! What a check reports: one [`Issue`] per problem, whichever layer found it, with where it
+//! lies in the source, a readable path, the rule that fired and where that rule is written.
+//!
+//! This is the shape every output is made from (text, JSON, SARIF, JUnit, the app's
+//! Problems panel); docs/check.md documents its JSON.
+
+use serde::Serialize;
+
+use crate::diag::Severity;
+use crate::xml::span::{Position, Span};
+
+/// The layers of a check, run in this order and reported separately. None of them ever
+/// blocks viewing the document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Layer {
+    /// Well-formedness, encoding and namespaces, from the reader.
+    Xml,
+    /// CDA R2 structure and data types, checked natively (no schema folder needed).
+    Cda,
+    /// Full XSD validation against a schema folder the user points to.
+    Xsd,
+    /// The official French rules: the ANS kit's Schematron files, run natively.
+    Kit,
+    /// Vigie's own rules that need no kit (INS, identifiers, body integrity, narrative
+    /// against entries, XDM packages).
+    Builtin,
+    /// Findings imported from an SVRL report (`vigie check --svrl`).
+    Svrl,
+}
+
+/// A message in French (the first language of the rules) and English.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct Message {
+    pub fr: String,
+    /// English, when the rule has one (the kit's messages are French only).
+    pub en: Option<String>,
+}
+
+impl Message {
+    pub fn new(fr: impl Into<String>, en: impl Into<String>) -> Self {
+        Self { fr: fr.into(), en: Some(en.into()) }
+    }
+    pub fn french(fr: impl Into<String>) -> Self {
+        Self { fr: fr.into(), en: None }
+    }
+}
+
+/// Where the rule that fired is written, so an editor can read it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum RuleSource {
+    /// A rule of Vigie's own; `page` is its documentation, e.g. `docs/rules/ins-key.md`.
+    Builtin { page: String },
+    /// A Schematron assert or report of the kit.
+    Kit {
+        /// The Schematron file, relative to the kit folder.
+        file: String,
+        /// The pattern's id, when it has one.
+        pattern: Option<String>,
+        /// The rule's context (an XSLT pattern).
+        context: String,
+        /// The assert's or report's test (XPath).
+        test: String,
+        /// The assert's id, when it has one.
+        id: Option<String>,
+        /// 1-based line of the assert in `file`, when known.
+        line: Option<u32>,
+    },
+    /// An XSD constraint; `schema` is the schema file that was validated against.
+    Xsd { schema: String },
+    /// Imported from an SVRL report.
+    Svrl { file: String },
+}
+
+/// One problem, located.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct Issue {
+    /// Stable identifier: `xml.malformed`, `cda.order`, `ins.key`, `kit:<pattern or assert id>`...
+    pub rule: String,
+    pub layer: Layer,
+    pub severity: Severity,
+    pub message: Message,
+    /// The element (or attribute) the issue is about, in the decoded source.
+    pub span: Option<Span>,
+    /// `span.start` as 1-based line:column, filled in by [`Report::locate`](super::Report::locate).
+    pub position: Option<Position>,
+    /// A path a person can read: `section[code=30954-2]/entry[3]/observation/value`.
+    pub path: Option<String>,
+    /// The XPath location as SVRL reports it, e.g.
+    /// `/ClinicalDocument/component/structuredBody/component[3]/section`.
+    pub location: Option<String>,
+    pub source: RuleSource,
+    /// What to do about it, when the rule knows.
+    pub hint: Option<String>,
+}
+
+impl Issue {
+    /// A built-in rule's issue; its page is `docs/rules/<rule>.md`.
+    pub fn builtin(rule: &str, layer: Layer, severity: Severity, message: Message) -> Self {
+        Self {
+            rule: rule.to_owned(),
+            layer,
+            severity,
+            message,
+            span: None,
+            position: None,
+            path: None,
+            location: None,
+            source: RuleSource::Builtin { page: format!("docs/rules/{rule}.md") },
+            hint: None,
+        }
+    }
+    pub fn at(mut self, span: Span) -> Self {
+        self.span = Some(span);
+        self
+    }
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
