@@ -293,6 +293,10 @@ const fr = {
   'results.flag': 'Interprétation',
   'results.previous': 'Antériorité',
   'results.previousDate': 'Date de l’antériorité',
+  'results.antibiogram': 'Antibiogramme',
+  'results.antibiotic': 'Antibiotique',
+  'results.untested': 'non testé',
+  'results.antibiogramLegend': 'S : sensible · I : sensible à forte posologie · R : résistant · – : non testé',
   'results.flag.low': 'Bas (hors valeurs de référence)',
   'results.flag.high': 'Élevé (hors valeurs de référence)',
 
@@ -599,6 +603,10 @@ const en: Record<Key, string> = {
   'results.flag': 'Interpretation',
   'results.previous': 'Previous result',
   'results.previousDate': 'Previous result date',
+  'results.antibiogram': 'Antibiogram',
+  'results.antibiotic': 'Antibiotic',
+  'results.untested': 'not tested',
+  'results.antibiogramLegend': 'S: susceptible · I: susceptible, increased exposure · R: resistant · –: not tested',
   'results.flag.low': 'Low (outside the reference range)',
   'results.flag.high': 'High (outside the reference range)',
 

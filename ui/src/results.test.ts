@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 
-import { flagArrow, flagOf, previousText, rangeText, resultsCsv, resultTables, valueParts } from './results';
+import { flagArrow, flagOf, germName, previousText, rangeText, readingOf, resultsCsv, resultTables, valueParts } from './results';
 import type { LabReport, LabResult } from './types';
 
 const tsh: LabResult = {
@@ -109,5 +109,68 @@ describe('CSV', () => {
     );
     expect(lines).toHaveLength(3);
     expect(lines[2]).toBe('');
+  });
+});
+
+describe('antibiogram', () => {
+  const resistant = { code: 'R', french: 'Résistant', english: 'Resistant', meaning: 'susceptibility' as const };
+  const susceptible = { code: 'S', french: 'Sensible', english: 'Susceptible', meaning: 'susceptibility' as const };
+  const amoxR: LabResult = { test: { code: '20-8', label: 'Amoxicilline' }, interpretations: [resistant], span: { start: 10, end: 20 } };
+  const amoxS: LabResult = { test: { code: '20-8', label: 'Amoxicilline' }, interpretations: [susceptible], span: { start: 30, end: 40 } };
+  const count: LabResult = { test: { code: '630-4', label: 'Numération' }, value: { kind: 'quantity', display: '10^5 /mL' }, span: { start: 1, end: 5 } };
+  const micro: LabReport = {
+    result_count: 3,
+    abnormal_count: 1,
+    chapters: [
+      {
+        title: 'ECBU',
+        batteries: [
+          { kind: 'isolate', germ: { label: 'Escherichia coli' }, results: [count, amoxR] },
+          { kind: 'isolate', germ: { label: 'Streptococcus' }, results: [amoxS] },
+        ],
+        antibiogram: {
+          isolates: [{ label: 'Escherichia coli' }, { label: 'Streptococcus' }],
+          antibiotics: [
+            {
+              label: 'Amoxicilline',
+              test: { code: '20-8' },
+              cells: [
+                { interpretation: resistant, value: '≥ 0.512 ug/mL', span: { start: 10, end: 20 } },
+                { interpretation: susceptible, span: { start: 30, end: 40 } },
+              ],
+            },
+            { label: 'Vancomycine', test: { code: '19-0' }, cells: [null, { interpretation: susceptible, span: { start: 50, end: 60 } }] },
+          ],
+        },
+      },
+    ],
+  };
+
+  test('readings are shown in the matrix, not repeated as rows; the other results stay rows', () => {
+    const [table] = resultTables(micro);
+    expect(table.antibiogram?.antibiotics.map((a) => a.label)).toEqual(['Amoxicilline', 'Vancomycine']);
+    expect(table.groups.flatMap((g) => g.results.map((r) => r.test.label))).toEqual(['Numération']);
+  });
+
+  test('a cell reads as a letter with its words, never colour alone', () => {
+    const cell = micro.chapters[0].antibiogram!.antibiotics[0].cells[0]!;
+    expect(readingOf(cell, 'fr')).toEqual({ level: 'R', letter: 'R', words: 'Résistant', value: '≥ 0.512 ug/mL' });
+    expect(readingOf(cell, 'en').words).toBe('Resistant');
+  });
+
+  test("a germ is named without SNOMED CT's semantic tag", () => {
+    expect(germName('Escherichia coli (organism)')).toBe('Escherichia coli');
+    expect(germName('Candida albicans')).toBe('Candida albicans');
+  });
+
+  test('abnormal only keeps the antibiotics some germ is not susceptible to', () => {
+    const [table] = resultTables(micro, true);
+    expect(table.antibiogram?.antibiotics.map((a) => a.label)).toEqual(['Amoxicilline']);
+  });
+
+  test('the CSV carries each reading with its germ', () => {
+    const csv = resultsCsv(resultTables(micro), 'fr').split('\r\n');
+    expect(csv).toContain('ECBU,Escherichia coli,Amoxicilline,20-8,≥ 0.512 ug/mL,,,Résistant,,');
+    expect(csv).toContain('ECBU,Streptococcus,Vancomycine,19-0,,,,Sensible,,');
   });
 });

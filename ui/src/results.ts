@@ -4,7 +4,16 @@
 
 import { formatInterval } from './format';
 import { translate, type Locale } from './i18n';
-import type { LabBattery, LabChapter, LabInterpretation, LabResult, LabReport, Meaning } from './types';
+import type {
+  LabAntibiogram,
+  LabBattery,
+  LabChapter,
+  LabInterpretation,
+  LabResult,
+  LabReport,
+  LabSusceptibility,
+  Meaning,
+} from './types';
 
 /** A battery's rows under its sub-heading (`null`: the chapter's own results). */
 export interface ResultGroup {
@@ -12,10 +21,55 @@ export interface ResultGroup {
   results: LabResult[];
 }
 
-/** A chapter's table: its title (with its parents', `BIOCHIMIE › Biochimie`) and groups. */
+/** A chapter's table: its title (with its parents', `BIOCHIMIE › Biochimie`), groups, and
+ *  its antibiogram as a germ × antibiotic matrix (whose readings are not repeated as rows). */
 export interface ResultTable {
   title: string;
   groups: ResultGroup[];
+  antibiogram?: LabAntibiogram;
+}
+
+/** An antibiogram reading in three levels, so the matrix reads at a glance. */
+export type Level = 'S' | 'I' | 'R' | 'other';
+
+const LEVELS: Record<string, Level> = { S: 'S', 'SYN-S': 'S', I: 'I', SDD: 'I', R: 'R', NS: 'R', 'SYN-R': 'R' };
+
+/** A matrix cell in words: the reading's letter, its words, and the MIC or diameter. */
+export interface Reading {
+  level: Level;
+  letter: string;
+  words: string;
+  value: string;
+}
+
+export function readingOf(cell: LabSusceptibility, locale: Locale): Reading {
+  const i = cell.interpretation;
+  const code = i?.code?.toUpperCase() ?? '';
+  return {
+    level: LEVELS[code] ?? 'other',
+    letter: code,
+    words: i ? interpretationWords(i, locale) : '',
+    value: cell.value ?? '',
+  };
+}
+
+/** A germ's name without SNOMED CT's semantic tag: `Escherichia coli (organism)` → `Escherichia coli`. */
+export function germName(label: string): string {
+  return label.replace(/\s*\((organism|organisme)\)$/i, '');
+}
+
+/** Keeps the antibiotics with a reading other than susceptible (for « anormaux uniquement »). */
+function notSusceptible(matrix: LabAntibiogram): LabAntibiogram | undefined {
+  const antibiotics = matrix.antibiotics.filter((row) =>
+    row.cells.some((c) => c && (LEVELS[c.interpretation?.code?.toUpperCase() ?? ''] ?? 'other') !== 'S'),
+  );
+  return antibiotics.length ? { isolates: matrix.isolates, antibiotics } : undefined;
+}
+
+function matrixSpans(matrix: LabAntibiogram | undefined): Set<number> {
+  const starts = new Set<number>();
+  for (const row of matrix?.antibiotics ?? []) for (const c of row.cells) if (c) starts.add(c.span.start);
+  return starts;
 }
 
 const ARROWS: Partial<Record<Meaning, string>> = {
@@ -98,7 +152,13 @@ function collectBatteries(batteries: LabBattery[], path: string[], chapterTitle:
   }
 }
 
-function collectChapters(chapters: LabChapter[], path: string[], keep: (r: LabResult) => boolean, out: ResultTable[]) {
+function collectChapters(
+  chapters: LabChapter[],
+  path: string[],
+  abnormalOnly: boolean,
+  keep: (r: LabResult) => boolean,
+  out: ResultTable[],
+) {
   for (const chapter of chapters) {
     const title = chapter.title ?? chapter.code?.label ?? '';
     // A sub-chapter named like its chapter (« BIOCHIMIE › Biochimie ») adds nothing.
@@ -107,18 +167,23 @@ function collectChapters(chapters: LabChapter[], path: string[], keep: (r: LabRe
     const groups: ResultGroup[] = [];
     if (chapter.results?.length) groups.push({ heading: null, results: chapter.results });
     collectBatteries(chapter.batteries ?? [], [], title, groups);
+    const inMatrix = matrixSpans(chapter.antibiogram);
     const shown = groups
-      .map((g) => ({ heading: g.heading, results: g.results.filter(keep) }))
+      .map((g) => ({
+        heading: g.heading,
+        results: g.results.filter((r) => keep(r) && !(r.span && inMatrix.has(r.span.start))),
+      }))
       .filter((g) => g.results.length > 0);
-    if (shown.length) out.push({ title: titles.join(' › '), groups: shown });
-    collectChapters(chapter.chapters ?? [], titles, keep, out);
+    const antibiogram = chapter.antibiogram && (abnormalOnly ? notSusceptible(chapter.antibiogram) : chapter.antibiogram);
+    if (shown.length || antibiogram) out.push({ title: titles.join(' › '), groups: shown, antibiogram });
+    collectChapters(chapter.chapters ?? [], titles, abnormalOnly, keep, out);
   }
 }
 
 /** The tables of the grid, with only the abnormal results when `abnormalOnly`. */
 export function resultTables(report: LabReport, abnormalOnly = false): ResultTable[] {
   const out: ResultTable[] = [];
-  collectChapters(report.chapters, [], (r) => !abnormalOnly || r.abnormal !== undefined, out);
+  collectChapters(report.chapters, [], abnormalOnly, (r) => !abnormalOnly || r.abnormal !== undefined, out);
   return out;
 }
 
@@ -160,6 +225,16 @@ export function resultsCsv(tables: ResultTable[], locale: Locale): string {
           previous?.date ?? '',
         ]);
       }
+    }
+    // The matrix's readings, one line per germ and antibiotic, as the grid's rows would be.
+    const matrix = table.antibiogram;
+    for (const row of matrix?.antibiotics ?? []) {
+      row.cells.forEach((cell, column) => {
+        if (!cell) return;
+        const reading = readingOf(cell, locale);
+        const germ = matrix?.isolates[column]?.label ?? '';
+        lines.push([table.title, germ, row.label, row.test.code ?? '', reading.value, '', '', reading.words, '', '']);
+      });
     }
   }
   return lines.map((fields) => fields.map(csvField).join(',')).join('\r\n') + '\r\n';

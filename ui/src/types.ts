@@ -769,6 +769,8 @@ export interface LabPrevious {
 
 export interface LabResult {
   test: LabCoded;
+  /** The entry in the source, to tell a result shown in the antibiogram matrix. */
+  span?: Span;
   value?: LabValue;
   reference_ranges?: LabReferenceRange[];
   interpretations?: LabInterpretation[];
@@ -791,6 +793,27 @@ export interface LabChapter {
   results?: LabResult[];
   batteries?: LabBattery[];
   chapters?: LabChapter[];
+  antibiogram?: LabAntibiogram;
+}
+
+/** A cell of the antibiogram: S, I or R, and the MIC or diameter when given. */
+export interface LabSusceptibility {
+  interpretation?: LabInterpretation;
+  value?: string;
+  span: Span;
+}
+
+/** One antibiotic across the isolates (`null` where an isolate was not tested). */
+export interface LabAntibioticRow {
+  label: string;
+  test: LabCoded;
+  cells: (LabSusceptibility | null)[];
+}
+
+/** Microbiology: the chapter's isolates × antibiotics (`Antibiogram`). */
+export interface LabAntibiogram {
+  isolates: { label: string; germ?: LabCoded }[];
+  antibiotics: LabAntibioticRow[];
 }
 
 /** The lab results of a document (`GET /api/documents/{id}/results`, `document_results`). */
