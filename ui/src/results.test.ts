@@ -147,13 +147,13 @@ describe('antibiogram', () => {
   };
 
   test('readings are shown in the matrix, not repeated as rows; the other results stay rows', () => {
-    const [table] = resultTables(micro);
+    const table = resultTables(micro)[0]!;
     expect(table.antibiogram?.antibiotics.map((a) => a.label)).toEqual(['Amoxicilline', 'Vancomycine']);
     expect(table.groups.flatMap((g) => g.results.map((r) => r.test.label))).toEqual(['Numération']);
   });
 
   test('a cell reads as a letter with its words, never colour alone', () => {
-    const cell = micro.chapters[0].antibiogram!.antibiotics[0].cells[0]!;
+    const cell = micro.chapters[0]!.antibiogram!.antibiotics[0]!.cells[0]!;
     expect(readingOf(cell, 'fr')).toEqual({ level: 'R', letter: 'R', words: 'Résistant', value: '≥ 0.512 ug/mL' });
     expect(readingOf(cell, 'en').words).toBe('Resistant');
   });
@@ -164,7 +164,7 @@ describe('antibiogram', () => {
   });
 
   test('abnormal only keeps the antibiotics some germ is not susceptible to', () => {
-    const [table] = resultTables(micro, true);
+    const table = resultTables(micro, true)[0]!;
     expect(table.antibiogram?.antibiotics.map((a) => a.label)).toEqual(['Amoxicilline']);
   });
 
