@@ -1,6 +1,7 @@
 //! Lab results extraction: the time to turn an already read document into its results, for
 //! each CR-BIO and TROD document of the corpus, and for a generated 5 MB lab report (read +
-//! extract too, for scale). See BENCHMARKS.md.
+//! extract too, for scale); and the cumulative view of one patient with 500 reports in the
+//! library (gathering, series, JSON). See BENCHMARKS.md.
 
 use std::path::Path;
 
@@ -68,5 +69,52 @@ fn extraction(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, extraction);
+/// 500 lab reports of one patient: the corpus's lab documents over and over, each a
+/// distinct document a day apart, in one library.
+fn cumulative(c: &mut Criterion) {
+    use vigie::library::{Library, Record, SourceRecord};
+    let limits = Limits::default();
+    let docs = lab_documents();
+    let templates: Vec<Record> = docs
+        .iter()
+        .map(|(name, bytes)| {
+            let document = vigie::read_bytes(bytes, &limits);
+            Record::of(0, &document, SourceRecord { path: None, name: name.clone(), member: None }, None)
+        })
+        .filter(|r| !r.lab.is_empty())
+        .collect();
+    if templates.is_empty() {
+        return;
+    }
+    let mut library = Library::default();
+    let key = "patient-under-test".to_owned();
+    for i in 0..500usize {
+        let mut record = templates[i % templates.len()].clone();
+        record.id = i;
+        record.document_id = Some(format!("1.2.3^{i}"));
+        record.set_id = None;
+        record.replaces.clear();
+        if let Some(patient) = &mut record.patient {
+            patient.key = key.clone();
+        }
+        let day = chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap() + chrono::Days::new(i as u64);
+        let time = day.format("%Y%m%d0830").to_string();
+        for fact in &mut record.lab {
+            fact.time = Some(time.clone());
+        }
+        library.add(record, "");
+    }
+    let facts: usize = library.records().iter().map(|r| r.lab.len()).sum();
+    let mut group = c.benchmark_group("cumulative");
+    group.sample_size(20);
+    group.bench_function(format!("one patient, 500 reports, {facts} results"), |b| {
+        b.iter(|| library.cumulative(black_box(&key)).series.len())
+    });
+    group.bench_function("the same, with its JSON", |b| {
+        b.iter(|| serde_json::to_string(&library.cumulative(black_box(&key))).map(|j| j.len()).unwrap_or(0))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, extraction, cumulative);
 criterion_main!(benches);

@@ -1,6 +1,7 @@
 //! The `vigie` command line: flags are defined once here (clap derive) and the help is
 //! generated from them.
 
+pub mod cumulative;
 pub mod inspect;
 pub mod list;
 pub mod render;

@@ -5,6 +5,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use super::cumulative;
 use crate::results::{self, present, DocumentResults};
 use crate::session::Session;
 use crate::summary::Lang;
@@ -29,6 +30,12 @@ pub struct ResultsArgs {
     /// code decides, the value lies outside the reference range.
     #[arg(long)]
     abnormal: bool,
+    /// Every result of each patient across the documents, by test and date (antériorités):
+    /// one line per test with its values oldest first; with --csv one row per value, with
+    /// --json one object per patient. Units of one quantity with other prefixes are
+    /// converted to the test's most frequent unit; other units make a series of their own.
+    #[arg(long)]
+    cumulative: bool,
     /// Language of the flags' words and headings (defaults to French when LANG starts with "fr").
     #[arg(long, value_enum)]
     lang: Option<Lang>,
@@ -56,6 +63,20 @@ pub fn run(args: &ResultsArgs) -> ExitCode {
     }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
+    if args.cumulative {
+        let format = match format {
+            Format::Text => cumulative::Format::Text,
+            Format::Csv => cumulative::Format::Csv,
+            Format::Json => cumulative::Format::Json,
+        };
+        return match cumulative::write(&mut session, format, args.abnormal, lang, &mut out) {
+            Ok(0) => {
+                eprintln!("vigie results: no lab result with a date and a patient in these documents");
+                ExitCode::from(1)
+            }
+            _ => ExitCode::SUCCESS,
+        };
+    }
     if format == Format::Csv && out.write_all(present::csv_header().as_bytes()).is_err() {
         return ExitCode::SUCCESS;
     }

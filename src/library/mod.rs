@@ -13,9 +13,10 @@ pub mod store;
 pub mod versions;
 
 pub use query::{DateField, FacetCounts, FacetValue, Query, Results, Row, SortBy};
-pub use record::{BodyKind, Record, SourceRecord, XdsFacts};
+pub use record::{BodyKind, PatientRecord, Record, SourceRecord, XdsFacts};
 pub use versions::Standing;
 
+use crate::results::cumulative::{Cumulative, Source};
 use search::{fold, QuickMatcher, QuickQuery, TextIndex};
 
 /// Every document of a session, indexed for filtering and search. Record `i` is the
@@ -225,6 +226,27 @@ impl Library {
                 self.records[first] = merged;
             }
         }
+    }
+
+    /// Every lab result of one patient (by [`PatientRecord::key`]) across the library, by
+    /// test and date: the newest version of each report, one copy of each.
+    pub fn cumulative(&mut self, patient_key: &str) -> Cumulative {
+        self.refresh();
+        let sources = self
+            .records
+            .iter()
+            .zip(&self.current)
+            .filter(|(record, &current)| {
+                current
+                    && !record.lab.is_empty()
+                    && record.patient.as_ref().is_some_and(|p| p.key == patient_key)
+            })
+            .map(|(record, _)| Source {
+                document: record.id,
+                title: record.title.as_deref(),
+                facts: &record.lab,
+            });
+        Cumulative::build(sources)
     }
 
     /// The documents matching `query`, ordered, with facet counts.

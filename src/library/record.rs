@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::input::{Document, InputKind};
 use crate::model::time::Timestamp;
 use crate::model::{Body, Identifier};
+use crate::results::cumulative::LabFact;
 
 /// A coded value as the library shows and filters it: the code, its system, and a label.
 #[derive(
@@ -169,6 +170,10 @@ pub struct Record {
     /// The date as a sortable instant (Unix seconds), `i64::MIN` when unknown.
     #[serde(skip)]
     pub sort_time: i64,
+    /// Its lab results, reduced to what the cumulative view needs; left out of the rows'
+    /// JSON (the cache keeps it in a column of its own).
+    #[serde(skip)]
+    pub lab: Vec<LabFact>,
 }
 
 impl Record {
@@ -215,10 +220,17 @@ impl Record {
             date_days: None,
             service_days: None,
             sort_time: i64::MIN,
+            lab: Vec::new(),
         };
         let Some(header) = header else {
             return record;
         };
+        if body == BodyKind::Structured {
+            let report = crate::results::extract(document);
+            if !report.is_empty() {
+                record.lab = crate::results::cumulative::facts(&report, header.effective_time.as_ref());
+            }
+        }
         record.document_id = header.id.as_ref().and_then(identifier_key);
         record.set_id = header.set_id.as_ref().and_then(identifier_key);
         record.version = header.version_number.as_deref().and_then(|v| v.trim().parse().ok());

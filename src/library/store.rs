@@ -20,11 +20,12 @@
 //! ```sql
 //! documents(path, member, size, modified_ns, sha1, limits,
 //!           record, date_first, date_last, service_first, service_last, sort_time,
-//!           overview, words, PRIMARY KEY (path, member))
+//!           overview, words, lab, PRIMARY KEY (path, member))
 //! ```
 //!
 //! `record` and `overview` are JSON (the shapes the API serves); the record's day spans and
-//! sort time, which its JSON leaves out, have their own columns. A new [`SCHEMA_VERSION`] or
+//! sort time, which its JSON leaves out, have their own columns, and so do its lab results'
+//! facts (`lab`, JSON, empty when none: the cumulative view's input). A new [`SCHEMA_VERSION`] or
 //! a new Vigie version empties the table: records are what this version reads.
 
 mod open;
@@ -48,7 +49,7 @@ pub use open::default_folder;
 
 /// The version of the table's layout and of the JSON shapes stored in it; bumping it
 /// rebuilds every user's cache.
-pub const SCHEMA_VERSION: i32 = 1;
+pub const SCHEMA_VERSION: i32 = 2;
 
 /// The database's file name in its folder.
 pub const FILE_NAME: &str = "library-v1.sqlite";
@@ -170,8 +171,8 @@ impl Store {
             )?;
             let mut insert = transaction.prepare_cached(
                 "INSERT OR REPLACE INTO documents (path, member, size, modified_ns, sha1, limits, record, \
-                 date_first, date_last, service_first, service_last, sort_time, overview, words) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                 date_first, date_last, service_first, service_last, sort_time, overview, words, lab) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
             )?;
             for document in &run.documents {
                 let key = &document.key;
@@ -193,6 +194,7 @@ impl Store {
                     row.sort_time,
                     row.overview,
                     row.words,
+                    row.lab,
                 ])?;
             }
             let mut touch = transaction.prepare_cached(
@@ -262,7 +264,7 @@ impl Reader {
     pub fn lookup(&self, key: &FileKey) -> Result<Lookup, StoreError> {
         let mut statement = self.connection.prepare_cached(
             "SELECT size, modified_ns, sha1, limits, record, date_first, date_last, service_first, \
-             service_last, sort_time, overview, words FROM documents WHERE path = ?1 AND member = ?2",
+             service_last, sort_time, overview, words, lab FROM documents WHERE path = ?1 AND member = ?2",
         )?;
         let row = statement
             .query_row(params![key.path, key.member], |row| {
@@ -280,6 +282,7 @@ impl Reader {
                     sort_time: row.get(9)?,
                     overview: row.get(10)?,
                     words: row.get(11)?,
+                    lab: row.get(12)?,
                 };
                 Ok(Some((stored, touched)))
             })
@@ -370,6 +373,8 @@ pub struct StoredRow {
     overview: String,
     /// The document's unique folded words, space-joined.
     words: String,
+    /// The lab results' facts, JSON; empty when the document has none.
+    lab: String,
 }
 
 impl StoredRow {
@@ -384,6 +389,11 @@ impl StoredRow {
             sort_time: record.sort_time,
             overview: serde_json::to_string(overview).unwrap_or_default(),
             words: unique_words(folded_text),
+            lab: if record.lab.is_empty() {
+                String::new()
+            } else {
+                serde_json::to_string(&record.lab).unwrap_or_default()
+            },
         }
     }
 
@@ -397,6 +407,9 @@ impl StoredRow {
         record.date_days = self.date_days;
         record.service_days = self.service_days;
         record.sort_time = self.sort_time;
+        if !self.lab.is_empty() {
+            record.lab = serde_json::from_str(&self.lab).ok()?;
+        }
         Some((record, overview, self.words))
     }
 }

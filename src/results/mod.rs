@@ -15,6 +15,7 @@
 //! text grid, CSV rows — is in [`present`].
 
 mod context;
+pub mod cumulative;
 mod facts;
 pub mod interpretation;
 mod microbiology;
@@ -22,6 +23,7 @@ mod narrative;
 mod observation;
 pub mod present;
 mod types;
+pub mod units;
 mod value;
 mod walk;
 

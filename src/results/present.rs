@@ -85,7 +85,7 @@ pub fn csv_rows(document: &DocumentResults, lang: Lang) -> String {
     out
 }
 
-fn csv_line(fields: impl IntoIterator<Item = String>) -> String {
+pub(crate) fn csv_line(fields: impl IntoIterator<Item = String>) -> String {
     let quoted: Vec<String> =
         fields
             .into_iter()

@@ -511,6 +511,18 @@ impl Session {
         })
     }
 
+    /// Every lab result of document `id`'s patient across the session, by test and date
+    /// (see [`crate::results::cumulative`]); empty when the document names no patient.
+    pub fn cumulative(&mut self, id: usize) -> Result<crate::results::cumulative::Cumulative, String> {
+        let Some(record) = self.library.record(id) else {
+            return Err(format!("no document {id} in this session"));
+        };
+        let Some(key) = record.patient.as_ref().map(|p| p.key.clone()) else {
+            return Ok(Default::default());
+        };
+        Ok(self.library.cumulative(&key))
+    }
+
     /// The decoded XML source of a document, the text every span and line:column points into.
     pub fn source(&mut self, id: usize) -> Result<Arc<str>, String> {
         let document = self.document(id)?;

@@ -119,6 +119,7 @@ fn migrate(connection: &Connection) -> rusqlite::Result<()> {
                  sort_time INTEGER NOT NULL,
                  overview TEXT NOT NULL,
                  words TEXT NOT NULL,
+                 lab TEXT NOT NULL,
                  PRIMARY KEY (path, member)
              );
              PRAGMA user_version = {SCHEMA_VERSION};"
