@@ -212,12 +212,9 @@ impl Cumulative {
         }
         drop(times);
         let columns = drop_empty_columns(columns, &mut series);
-        series.sort_by(|a, b| {
-            (a.label.to_lowercase(), a.unit.as_deref(), a.code.as_deref()).cmp(&(
-                b.label.to_lowercase(),
-                b.unit.as_deref(),
-                b.code.as_deref(),
-            ))
+        // By label as a reader looks it up: accents and case aside (« Érythrocytes » by E).
+        series.sort_by_cached_key(|s| {
+            (deunicode::deunicode(&s.label).to_lowercase(), s.unit.clone(), s.code.clone())
         });
         Cumulative { columns, series, reports }
     }
