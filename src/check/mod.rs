@@ -4,3 +4,5 @@
 mod issue;
 
 pub use issue::{Issue, Layer, Message, RuleSource};
+pub mod structure;
+pub mod xsd;
