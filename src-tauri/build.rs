@@ -13,6 +13,8 @@ fn main() {
         "open_folder",
         "document_source",
         "document_results",
+        "document_cumulative",
+        "check_document",
         "document_attachment",
         "cancel_indexing",
         "recent_folders",

@@ -13,9 +13,11 @@ fn main() -> ExitCode {
         }
         Command::List(args) => vigie::cli::list::run(&args),
         Command::Results(args) => vigie::cli::results::run(&args),
+        Command::Check(args) => vigie::cli::check::run(&args),
         Command::Render { file, output, report } => vigie::cli::render::run(&file, output.as_deref(), report),
-        Command::Serve { paths, port, open } => {
-            match vigie::serve::serve(vigie::serve::Options { paths, port, open }) {
+        Command::Serve { paths, port, open, kit, schema } => {
+            let check = vigie::check::CheckOptions { kit_dir: kit, schema_dir: schema };
+            match vigie::serve::serve(vigie::serve::Options { paths, port, open, check }) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(error) => {
                     eprintln!("vigie serve: {error}");

@@ -34,9 +34,14 @@ fn isolate_data_folder() {
 
 /// The app as `main` builds it, its session holding `paths`, and its main window.
 fn app_with(paths: &[PathBuf]) -> (App<MockRuntime>, WebviewWindow<MockRuntime>) {
-    isolate_data_folder();
     let mut session = Session::new(Limits::default());
     session.add_paths(paths);
+    app_of(session)
+}
+
+/// The app as `main` builds it over `session`, and its main window.
+fn app_of(session: Session) -> (App<MockRuntime>, WebviewWindow<MockRuntime>) {
+    isolate_data_folder();
     let app = crate::app(mock_builder(), session).build(crate::context()).expect("the app builds");
     let window = match app.get_webview_window("main") {
         Some(window) => window,
@@ -76,6 +81,38 @@ fn the_webview_reads_the_documents_it_was_given() {
         invoke(&window, "document_results", json!({ "id": 0 })).expect("document_results is allowed");
     assert!(results["chapters"].is_array(), "{results}");
     assert!(results["result_count"].is_u64(), "{results}");
+}
+
+#[test]
+fn the_webview_checks_a_document_and_hears_why_a_layer_did_not_run() {
+    let (_app, window) = app_with(&[document()]);
+    let report = invoke(&window, "check_document", json!({ "id": 0 })).expect("check_document is allowed");
+    let layers = report["layers"].as_array().expect("layers");
+    let layer = |name: &str| layers.iter().find(|l| l["layer"] == name).cloned().unwrap_or_default();
+    assert_eq!(layer("xml")["ran"], true, "{report}");
+    assert_eq!(layer("builtin")["ran"], true, "{report}");
+    // No kit folder given: the layer is reported, not run, with why (never an error).
+    assert_eq!(layer("kit")["ran"], false, "{report}");
+    assert!(!layer("kit")["skipped"].is_null(), "{report}");
+    assert!(report["issues"].is_array(), "{report}");
+    for issue in report["issues"].as_array().into_iter().flatten() {
+        assert!(issue["message"]["fr"].is_string(), "{issue}");
+    }
+    let missing = invoke(&window, "check_document", json!({ "id": 7 })).expect_err("no document #7");
+    assert!(missing.as_str().is_some_and(|m| m.contains("no document #7")), "{missing}");
+}
+
+#[test]
+fn a_kit_folder_that_cannot_be_used_is_named_when_checking() {
+    let mut session = Session::new(Limits::default());
+    session.add_paths(&[document()]);
+    session.set_check_options(vigie::check::CheckOptions {
+        kit_dir: Some("/nonexistent/ans-kit".into()),
+        schema_dir: None,
+    });
+    let (_app, window) = app_of(session);
+    let refused = invoke(&window, "check_document", json!({ "id": 0 })).expect_err("the kit cannot be used");
+    assert!(refused.as_str().is_some_and(|m| m.contains("/nonexistent/ans-kit")), "{refused}");
 }
 
 #[test]

@@ -87,11 +87,30 @@ pub fn document_results(session: State<'_, SharedSession>, id: usize) -> Result<
     lock(&session).results(id)
 }
 
+/// Every lab result of document `id`'s patient across the session, by test and date
+/// (`GET /api/documents/{id}/cumulative`).
+#[tauri::command(async)]
+pub fn document_cumulative(
+    session: State<'_, SharedSession>,
+    id: usize,
+) -> Result<vigie::results::cumulative::Cumulative, String> {
+    lock(&session).cumulative(id)
+}
+
 /// The decoded XML source of document `id`, the text every span points into
 /// (`GET /api/documents/{id}/source`).
 #[tauri::command(async)]
 pub fn document_source(session: State<'_, SharedSession>, id: usize) -> Result<String, String> {
     lock(&session).source(id).map(|source| source.to_string())
+}
+
+/// Document `id` checked layer by layer: each layer run or skipped (and why), every issue
+/// located (`GET /api/documents/{id}/check`). The check runs after the session's lock is
+/// released, so that the list and the library keep answering while the kit's rules run.
+#[tauri::command(async)]
+pub fn check_document(session: State<'_, SharedSession>, id: usize) -> Result<vigie::check::Report, String> {
+    let pending = lock(&session).prepare_check(id)?;
+    pending.run()
 }
 
 /// The decoded bytes of attachment `index` of document `id` (an embedded PDF, an image), as

@@ -1,6 +1,7 @@
 //! The `vigie` command line: flags are defined once here (clap derive) and the help is
 //! generated from them.
 
+pub mod check;
 pub mod cumulative;
 pub mod inspect;
 pub mod list;
@@ -76,6 +77,15 @@ pub enum Command {
     ///
     /// Exit code: 0 when results were printed, 1 when none were found, 2 for a usage error.
     Results(results::ResultsArgs),
+    /// Check documents, folders and XDM packages layer by layer: well-formedness (xml), CDA
+    /// structure (cda), the CDA schema (xsd, with --schema), the ANS kit's rules (kit, with
+    /// --kit) and Vigie's own rules (builtin: INS, identifiers, versions, embedded files,
+    /// narrative references, lab values, XDM metadata). Each finding with its line:column,
+    /// a readable path, the rule and a hint; formats for people and for CI.
+    ///
+    /// Exit code: 0 when no finding reaches --fail-on, 1 when some does, 2 for a usage
+    /// error (an unreadable path or SVRL report, a kit or schema folder that is not one).
+    Check(check::CheckArgs),
     /// Serve the Vigie interface and its API on http://127.0.0.1 for a browser.
     ///
     /// Files opened from the command line use the library cache as `vigie list` does
@@ -91,6 +101,14 @@ pub enum Command {
         /// Open the page in the default browser once the server listens.
         #[arg(long)]
         open: bool,
+        /// The ANS kit folder (TestContenuCDA), for the official French rules in the
+        /// Problems panel; without it that layer is reported as not run.
+        #[arg(long, value_name = "DIR")]
+        kit: Option<PathBuf>,
+        /// A folder holding the CDA schema (CDA.xsd or CDA_extended.xsd), for XSD
+        /// validation in the Problems panel; without it that layer is reported as not run.
+        #[arg(long, value_name = "DIR")]
+        schema: Option<PathBuf>,
     },
     /// Write the synthetic demo documents (several patients, CR-BIO series, VSM, imaging,
     /// PDF-only, XDM package) into DIR.

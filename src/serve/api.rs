@@ -1,4 +1,5 @@
-//! The JSON API over the session: list, add, report, results, source, attachment (see `docs/api.md`).
+//! The JSON API over the session: list, add, report, results, source, check, attachment (see
+//! `docs/api.md`).
 //!
 //! Reading a document is blocking work (file I/O, parsing up to the input limit): each
 //! handler runs it on the blocking pool, holding the session's lock only there.
@@ -93,6 +94,16 @@ pub(crate) async fn report(
     Ok(Json(report).into_response())
 }
 
+/// `GET /api/documents/{id}/cumulative`: every lab result of the document's patient across
+/// the session, by test and date (`Cumulative`: columns, series, reports).
+pub(crate) async fn cumulative(
+    State(session): State<SharedSession>,
+    Path(id): Path<usize>,
+) -> Result<Response, ApiError> {
+    let cumulative = with_session(session, Some(id), move |s| s.cumulative(id)).await?;
+    Ok(Json(cumulative).into_response())
+}
+
 /// `GET /api/documents/{id}/results`: the lab results (`LabReport`: chapters, batteries,
 /// results, counts).
 pub(crate) async fn results(
@@ -123,6 +134,23 @@ pub(crate) async fn source(
         .headers_mut()
         .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
     Ok(response)
+}
+
+/// `GET /api/documents/{id}/check`: the document checked layer by layer (`vigie check`'s
+/// JSON report of one document). The check runs after the session's lock is released: the
+/// other requests are answered meanwhile.
+pub(crate) async fn check(
+    State(session): State<SharedSession>,
+    Path(id): Path<usize>,
+) -> Result<Response, ApiError> {
+    let pending = with_session(session, Some(id), move |s| s.prepare_check(id)).await?;
+    let report = tokio::task::spawn_blocking(move || pending.run())
+        .await
+        .map_err(|_| {
+            ApiError(StatusCode::INTERNAL_SERVER_ERROR, "the check failed inside the server".into())
+        })?
+        .map_err(|message| ApiError(StatusCode::UNPROCESSABLE_ENTITY, message))?;
+    Ok(Json(report).into_response())
 }
 
 /// Media types shown inline by the browser; anything else is downloaded as

@@ -49,6 +49,8 @@ pub struct Options {
     pub port: u16,
     /// Whether to open the page in the default browser once listening.
     pub open: bool,
+    /// What `GET /api/documents/{id}/check` checks against (the kit and schema folders).
+    pub check: crate::check::CheckOptions,
 }
 
 /// Serves as [`Options`] say until Ctrl-C. Prints `Listening on http://127.0.0.1:PORT/` on
@@ -70,10 +72,19 @@ pub fn serve(options: Options) -> Result<(), String> {
             .port();
 
         let mut session = Session::with_store(Limits::default(), Store::open_default());
+        session.set_check_options(options.check);
         let added = session.add_paths(&options.paths);
         for note in &added.notes {
             eprintln!("vigie: {note}");
         }
+        // The checker (the kit's rules, the schema) is loaded while the page opens; a folder
+        // that cannot be used is said now, and again to each check.
+        let warm = session.checker_warmer();
+        std::thread::spawn(move || {
+            if let Err(error) = warm() {
+                eprintln!("vigie serve: documents cannot be checked: {error}");
+            }
+        });
         let app = router(Arc::new(Mutex::new(session)), port);
 
         let url = format!("http://127.0.0.1:{port}/");
@@ -108,7 +119,9 @@ pub fn router(session: SharedSession, port: u16) -> Router {
         .route("/api/library", post(api::query_library))
         .route("/api/documents/{id}", get(api::report))
         .route("/api/documents/{id}/results", get(api::results))
+        .route("/api/documents/{id}/cumulative", get(api::cumulative))
         .route("/api/documents/{id}/source", get(api::source))
+        .route("/api/documents/{id}/check", get(api::check))
         .route("/api/documents/{id}/attachments/{index}", get(api::attachment))
         .route("/api/{*rest}", get(api::not_found).post(api::not_found))
         .fallback(assets::serve_asset)

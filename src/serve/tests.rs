@@ -242,3 +242,68 @@ async fn the_lab_results_of_a_document_are_served_by_chapter() {
     assert_eq!(answer.json(), serde_json::json!({ "chapters": [], "result_count": 0, "abnormal_count": 0 }));
     assert_eq!(get(&app, "/api/documents/9/results").await.status, StatusCode::NOT_FOUND);
 }
+
+/// A section whose entry points at a narrative ID that does not exist (line 6).
+const DANGLING_REFERENCE: &str = r##"<?xml version="1.0" encoding="UTF-8"?>
+<ClinicalDocument xmlns="urn:hl7-org:v3">
+  <title>Compte rendu</title>
+  <component><structuredBody><component><section>
+    <text><paragraph ID="p-1">Texte</paragraph></text>
+    <entry><observation classCode="OBS" moodCode="EVN"><text><reference value="#p-2"/></text></observation></entry>
+  </section></component></structuredBody></component>
+</ClinicalDocument>
+"##;
+
+#[tokio::test]
+async fn a_document_is_checked_and_the_layers_without_a_folder_say_why() {
+    let app = app();
+    let id = upload(&app, "a.xml", DANGLING_REFERENCE.as_bytes()).await.json()["entries"][0]["id"]
+        .as_u64()
+        .unwrap();
+    let answer = get(&app, &format!("/api/documents/{id}/check")).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+    assert_eq!(answer.header("cache-control"), "no-store");
+    let json = answer.json();
+
+    let layer = |name: &str| {
+        json["layers"].as_array().unwrap().iter().find(|l| l["layer"] == name).cloned().unwrap_or_default()
+    };
+    assert_eq!(layer("xml")["ran"], true, "{json}");
+    assert_eq!(layer("builtin")["ran"], true, "{json}");
+    for skipped in ["kit", "xsd"] {
+        assert_eq!(layer(skipped)["ran"], false, "{json}");
+        assert!(!layer(skipped)["skipped"].is_null(), "a skipped layer says why: {json}");
+    }
+
+    let issues = json["issues"].as_array().unwrap();
+    let dangling = issues
+        .iter()
+        .find(|issue| issue["rule"] == "narrative.reference")
+        .unwrap_or_else(|| panic!("the dangling reference is reported: {json}"));
+    assert_eq!(dangling["layer"], "builtin");
+    assert!(
+        ["error", "warning", "info"].contains(&dangling["severity"].as_str().unwrap_or("")),
+        "{dangling}"
+    );
+    assert_eq!(dangling["position"]["line"], 6, "{dangling}");
+    let span = &dangling["span"];
+    let (start, end) = (span["start"].as_u64().unwrap() as usize, span["end"].as_u64().unwrap() as usize);
+    assert!(DANGLING_REFERENCE[start..end].contains("#p-2"), "{}", &DANGLING_REFERENCE[start..end]);
+    assert!(dangling["message"]["fr"].as_str().is_some_and(|m| m.contains("p-2")), "{dangling}");
+
+    assert_eq!(get(&app, "/api/documents/9/check").await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_kit_folder_that_cannot_be_used_is_named_to_each_check() {
+    let mut session = Session::new(Limits::default());
+    session.set_check_options(crate::check::CheckOptions {
+        kit_dir: Some("/nonexistent/ans-kit".into()),
+        schema_dir: None,
+    });
+    let app = router(Arc::new(Mutex::new(session)), PORT);
+    let id = upload(&app, "a.xml", DOCUMENT.as_bytes()).await.json()["entries"][0]["id"].as_u64().unwrap();
+    let answer = get(&app, &format!("/api/documents/{id}/check")).await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(answer.json()["error"].as_str().unwrap().contains("/nonexistent/ans-kit"), "{}", answer.text());
+}

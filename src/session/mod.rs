@@ -14,6 +14,7 @@
 //! library cache ([`crate::library::store`]): reopening a folder then reads only the files
 //! that changed. Uploaded bytes are never stored.
 
+mod check;
 mod indexing;
 mod package;
 #[cfg(test)]
@@ -26,6 +27,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+pub use check::PendingCheck;
 pub use indexing::{IndexStats, Progress};
 
 use crate::input::{Document, InputKind};
@@ -154,6 +156,8 @@ pub struct Session {
     /// Notes for the next [`Added`] (the cache unavailable, set aside...), each given once.
     notes: Vec<String>,
     stats: IndexStats,
+    /// Checks the documents (`check.rs`), built on first use.
+    checker: check::SessionChecker,
 }
 
 /// Reads the document at an origin and hands back the bytes it was read from (none when
@@ -208,6 +212,7 @@ impl Session {
             walked: Vec::new(),
             notes: Vec::new(),
             stats: IndexStats::default(),
+            checker: check::SessionChecker::default(),
         }
     }
 

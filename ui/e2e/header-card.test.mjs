@@ -122,7 +122,7 @@ test('the header card shows the patient, the INS and its key, the author and the
   await patient.getByTestId('nir-check').waitFor();
 
   // English is one click away.
-  await page.getByRole('button', { name: 'EN' }).click();
+  await page.getByRole('button', { name: 'EN', exact: true }).click();
   assert.match(await patient.getByTestId('nir-check').innerText(), /Key valid/);
   await page.screenshot({ path: resolve(results, 'header-card-en.png'), fullPage: false });
 

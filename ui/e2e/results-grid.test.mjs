@@ -80,7 +80,7 @@ test('the results grid shows values, ranges and flags in words, and filters the 
   assert.doesNotMatch(csv, /3016-3/);
 
   // English is one click away.
-  await page.getByRole('button', { name: 'EN' }).click();
+  await page.getByRole('button', { name: 'EN', exact: true }).click();
   await grid.getByLabel('Abnormal only').waitFor();
   assert.match(await rows.first().locator('.flag').innerText(), /Low/);
 

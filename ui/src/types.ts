@@ -822,3 +822,115 @@ export interface LabReport {
   result_count: number;
   abnormal_count: number;
 }
+
+// ---- src/check/ -----------------------------------------------------------------------
+
+/** The layers of a check, in the order they run (`Layer` in src/check/issue.rs). */
+export type CheckLayer = 'xml' | 'cda' | 'xsd' | 'kit' | 'builtin' | 'svrl';
+
+/** A message in French and, when the rule has one, English (the kit's are French only). */
+export interface CheckMessage {
+  fr: string;
+  en?: string | null;
+}
+
+/** Where the rule that fired is written (`RuleSource`), tagged by `kind`. */
+export type RuleSource =
+  | { kind: 'builtin'; page: string }
+  | {
+      kind: 'kit';
+      file: string;
+      pattern?: string | null;
+      context: string;
+      test: string;
+      id?: string | null;
+      line?: number | null;
+    }
+  | { kind: 'xsd'; schema: string }
+  | { kind: 'svrl'; file: string };
+
+/** One problem found by a check, located (`Issue`). */
+export interface Issue {
+  rule: string;
+  layer: CheckLayer;
+  severity: Severity;
+  message: CheckMessage;
+  span?: Span | null;
+  position?: Position | null;
+  /** Readable: `section[code=30954-2]/entry[3]/observation/value`. */
+  path?: string | null;
+  /** The XPath as SVRL reports it. */
+  location?: string | null;
+  source: RuleSource;
+  hint?: string | null;
+}
+
+/** How one layer went: run (with its time) or skipped, and why (`LayerRun`). */
+export interface LayerRun {
+  layer: CheckLayer;
+  ran: boolean;
+  /** Why the layer did not run ("aucun dossier de kit donné"...). */
+  skipped?: CheckMessage | string;
+  issues: number;
+  millis: number;
+}
+
+/** What checking a document gives (`Report` in src/check/report.rs; `GET
+ *  /api/documents/{id}/check`, `check_document`): every layer, run or not, and every issue,
+ *  sorted by position. */
+export interface CheckReport {
+  file: string;
+  kind: InputKind;
+  layers: LayerRun[];
+  issues: Issue[];
+  counts: { errors: number; warnings: number; infos: number };
+}
+
+// Cumulative results (src/results/cumulative.rs): a patient's results by test and date.
+
+/** One moment of one report. */
+export interface CumulativeColumn {
+  /** HL7 form at the precision written. */
+  time: string;
+  /** ISO 8601, for the chart's axis. */
+  iso: string;
+  /** As a French reader expects it. */
+  display: string;
+  /** The report's id in the session. */
+  document: number;
+  title?: string;
+}
+
+/** One value of a series, in the series' unit. */
+export interface CumulativePoint {
+  column: number;
+  /** The value as the report wrote it. */
+  display: string;
+  number?: number;
+  bound?: string;
+  low?: number;
+  high?: number;
+  flag?: string;
+  abnormal: boolean;
+  /** The unit the report wrote, when converted to the series' unit. */
+  converted_from?: string;
+}
+
+/** One test in one unit across the reports. */
+export interface CumulativeSeries {
+  code?: string;
+  system?: string;
+  label: string;
+  unit?: string;
+  points: CumulativePoint[];
+  abnormal: number;
+  /** At least two numeric values: a chart can draw it. */
+  numeric: boolean;
+}
+
+/** `GET /api/documents/{id}/cumulative`, `document_cumulative`. */
+export interface Cumulative {
+  columns: CumulativeColumn[];
+  series: CumulativeSeries[];
+  reports: number;
+}

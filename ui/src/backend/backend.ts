@@ -4,6 +4,8 @@
 
 import type {
   Added,
+  CheckReport,
+  Cumulative,
   Entry,
   IndexingProgress,
   LabReport,
@@ -34,8 +36,14 @@ export interface Backend {
   openDocument(id: number): Promise<Report>;
   /** The lab results of a document, by chapter (empty for a document without results). */
   documentResults(id: number): Promise<LabReport>;
+  /** Every lab result of the document's patient across the session, by test and date
+   *  (empty without a patient or results). */
+  documentCumulative(id: number): Promise<Cumulative>;
   /** The decoded XML source of a document. */
   documentSource(id: number): Promise<string>;
+  /** Checks a document, layer by layer: each layer's status and every issue, located. A
+   *  layer without what it needs (the kit folder, the schema folder) is reported skipped. */
+  checkDocument(id: number): Promise<CheckReport>;
   /** A URL a plain link can point at for an attachment, when the platform serves them by
    *  URL (HTTP); `null` when the bytes must be fetched first (`attachmentUrl`). */
   attachmentHref(id: number, index: number): string | null;

@@ -1,6 +1,6 @@
 // `vigie serve`'s HTTP API (docs/api.md). Errors come back as `{"error": "..."}`.
 
-import type { Added, Entry, LabReport, LibraryQuery, LibraryResults, RecentFolder, Report } from '../types';
+import type { Added, CheckReport, Cumulative, Entry, LabReport, LibraryQuery, LibraryResults, RecentFolder, Report } from '../types';
 import { BackendError, type Backend, type DropEvents } from './backend';
 
 export class HttpBackend implements Backend {
@@ -52,8 +52,16 @@ export class HttpBackend implements Backend {
     return (await this.request(`/documents/${id}/results`)).json() as Promise<LabReport>;
   }
 
+  async documentCumulative(id: number): Promise<Cumulative> {
+    return (await this.request(`/documents/${id}/cumulative`)).json() as Promise<Cumulative>;
+  }
+
   async documentSource(id: number): Promise<string> {
     return (await this.request(`/documents/${id}/source`)).text();
+  }
+
+  async checkDocument(id: number): Promise<CheckReport> {
+    return (await this.request(`/documents/${id}/check`)).json() as Promise<CheckReport>;
   }
 
   attachmentHref(id: number, index: number): string {

@@ -8,6 +8,8 @@ import { getCurrentWebview } from '@tauri-apps/api/webview';
 
 import type {
   Added,
+  CheckReport,
+  Cumulative,
   Entry,
   IndexingProgress,
   LabReport,
@@ -52,8 +54,16 @@ export class TauriBackend implements Backend {
     return call('document_results', { id });
   }
 
+  documentCumulative(id: number): Promise<Cumulative> {
+    return call('document_cumulative', { id });
+  }
+
   documentSource(id: number): Promise<string> {
     return call('document_source', { id });
+  }
+
+  checkDocument(id: number): Promise<CheckReport> {
+    return call('check_document', { id });
   }
 
   attachmentHref(): null {
