@@ -93,6 +93,9 @@ fn first_time(interval: &crate::model::time::Interval) -> Option<&Timestamp> {
     interval.value.as_ref().or(interval.low.as_ref()).or(interval.center.as_ref()).or(interval.high.as_ref())
 }
 
+/// What tells tests apart: code and system, else the label (lower-cased) when uncoded.
+type TestKey<'a> = (Option<&'a str>, Option<&'a str>, String);
+
 /// A report given to [`Cumulative::build`]: its handle in the library, its date and title.
 pub struct Source<'a> {
     pub document: usize,
@@ -177,7 +180,7 @@ impl Cumulative {
                 keyed.push((ts.sort_key().0, time.to_owned(), fact, source.document, source.title));
             }
         }
-        keyed.sort_by(|a, b| (a.0, a.3).cmp(&(b.0, b.3)));
+        keyed.sort_by_key(|k| (k.0, k.3));
         let mut columns: Vec<Column> = Vec::new();
         let mut column_of: HashMap<(i64, usize), usize> = HashMap::new();
         let mut placed: Vec<(usize, &LabFact)> = Vec::with_capacity(keyed.len());
@@ -197,7 +200,7 @@ impl Cumulative {
         }
 
         // Tests: by code and system, else by label.
-        let mut tests: HashMap<(Option<&str>, Option<&str>, String), Vec<(usize, &LabFact)>> = HashMap::new();
+        let mut tests: HashMap<TestKey<'_>, Vec<(usize, &LabFact)>> = HashMap::new();
         for (column, fact) in placed {
             let key = match &fact.code {
                 Some(code) => (Some(code.as_str()), fact.system.as_deref(), String::new()),
