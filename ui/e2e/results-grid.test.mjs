@@ -79,10 +79,21 @@ test('the results grid shows values, ranges and flags in words, and filters the 
   assert.match(csv, /"Thyroxine libre [^"\n]*",3024-7,7\.67,pg\/mL,9\.30–17\.00 pg\/mL,Anormalement bas/);
   assert.doesNotMatch(csv, /3016-3/);
 
+  // A row links to its entry in the XML source, shown beside the document.
+  await grid.getByLabel('Anormaux uniquement').uncheck();
+  const link = ft4.getByTestId('result-source');
+  assert.match(await link.innerText(), /Source XML, ligne \d+/);
+  await link.click();
+  const target = page.locator('[data-testid=source-view] .cm-issue-target');
+  await target.waitFor();
+  assert.match(await target.innerText(), /^<observation/);
+  const line = Number((await link.innerText()).match(/\d+/)?.[0]);
+  assert.equal(await page.locator('[data-testid=source-view] .cm-issue-line').getAttribute('data-issue-line'), String(line));
+
   // English is one click away.
   await page.getByRole('button', { name: 'EN', exact: true }).click();
   await grid.getByLabel('Abnormal only').waitFor();
-  assert.match(await rows.first().locator('.flag').innerText(), /Low/);
+  assert.match(await ft4.locator('.flag').innerText(), /Low/);
 
   assert.deepEqual(problems, []);
   await context.close();

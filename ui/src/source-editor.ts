@@ -43,7 +43,7 @@ import {
 import { tags } from '@lezer/highlight';
 
 import { ByteOffsets, worstSeverity } from './check';
-import type { Issue, Severity } from './types';
+import type { Issue, Position, Severity, Span } from './types';
 
 /** The words the editor shows, in the UI's language. */
 export interface EditorWords {
@@ -52,6 +52,12 @@ export interface EditorWords {
   severity: Record<Severity, string>;
   /** The accessible name of the source. */
   label: string;
+}
+
+/** A place in the source: an element's span, else a line:column (an issue is one). */
+export interface SourcePlace {
+  span?: Span | null;
+  position?: Position | null;
 }
 
 /** Where a problem lies in the editor, as string indices. */
@@ -262,8 +268,8 @@ export class SourceEditor {
     this.view.dispatch({ effects: this.phrases.reconfigure(EditorState.phrases.of(words.phrases)) });
   }
 
-  /** The string indices of an issue's element: its span, else its line:column. */
-  range(issue: Issue): { from: number; to: number } | null {
+  /** The string indices of an issue's (or any place's) element: its span, else its line:column. */
+  range(issue: SourcePlace): { from: number; to: number } | null {
     const doc = this.view.state.doc;
     if (issue.span) {
       const from = Math.min(this.offsets.toIndex(issue.span.start), doc.length);

@@ -769,8 +769,12 @@ export interface LabPrevious {
 
 export interface LabResult {
   test: LabCoded;
-  /** The entry in the source, to tell a result shown in the antibiogram matrix. */
+  /** The entry in the source: the grid links to it, and tells a result the antibiogram
+   *  matrix shows. */
   span?: Span;
+  position?: Position;
+  /** The narrative element the result's text references (`#id`). */
+  text_reference?: string;
   value?: LabValue;
   reference_ranges?: LabReferenceRange[];
   interpretations?: LabInterpretation[];
