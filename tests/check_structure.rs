@@ -34,7 +34,9 @@ fn render(doc: &Document, issues: &[Issue]) -> String {
         let _ = writeln!(out, "{at} {:?} {}", issue.severity, issue.rule);
         let _ = writeln!(out, "  fr: {}", issue.message.fr);
         let _ = writeln!(out, "  en: {}", issue.message.en.as_deref().unwrap_or("-"));
-        let _ = writeln!(out, "  hint: {}", issue.hint.as_deref().unwrap_or("-"));
+        let hint = issue.hint.as_ref();
+        let _ = writeln!(out, "  hint: {}", hint.map_or("-", |h| h.fr.as_str()));
+        let _ = writeln!(out, "  hint (en): {}", hint.and_then(|h| h.en.as_deref()).unwrap_or("-"));
     }
     out
 }

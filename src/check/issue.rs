@@ -44,6 +44,39 @@ impl Message {
     pub fn french(fr: impl Into<String>) -> Self {
         Self { fr: fr.into(), en: None }
     }
+
+    /// A text written `français (English)` — the French, then the English in a final pair of
+    /// parentheses — split in two; French only when it is not written so.
+    pub fn bilingual(text: &str) -> Self {
+        let text = text.trim();
+        if let Some(body) = text.strip_suffix(')') {
+            // The parenthesis that closes at the end: scan back, counting nested pairs.
+            let mut depth = 0usize;
+            for (at, c) in body.char_indices().rev() {
+                match c {
+                    ')' => depth += 1,
+                    '(' if depth > 0 => depth -= 1,
+                    '(' => {
+                        let (fr, en) = (body[..at].trim(), body[at + 1..].trim());
+                        if !fr.is_empty() && !en.is_empty() {
+                            return Self::new(fr, en);
+                        }
+                        break;
+                    }
+                    _ => {}
+                }
+            }
+        }
+        Self::french(text)
+    }
+
+    /// The text in `english` or French, French when there is no English.
+    pub fn text(&self, english: bool) -> &str {
+        match (english, &self.en) {
+            (true, Some(en)) => en,
+            _ => &self.fr,
+        }
+    }
 }
 
 /// Where the rule that fired is written, so an editor can read it.
@@ -91,8 +124,8 @@ pub struct Issue {
     /// `/ClinicalDocument/component/structuredBody/component[3]/section`.
     pub location: Option<String>,
     pub source: RuleSource,
-    /// What to do about it, when the rule knows.
-    pub hint: Option<String>,
+    /// What to do about it, when the rule knows (French and English, like the message).
+    pub hint: Option<Message>,
 }
 
 impl Issue {
@@ -115,8 +148,24 @@ impl Issue {
         self.span = Some(span);
         self
     }
-    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
+    pub fn with_hint(mut self, hint: Message) -> Self {
+        self.hint = Some(hint);
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Message;
+
+    #[test]
+    fn a_french_text_with_its_english_in_parentheses_is_split() {
+        let m = Message::bilingual("Ajoutez codeSystem (son OID). (Add codeSystem (its OID).)");
+        assert_eq!(m.fr, "Ajoutez codeSystem (son OID).");
+        assert_eq!(m.en.as_deref(), Some("Add codeSystem (its OID)."));
+        assert_eq!(Message::bilingual("Corrigez la valeur.").en, None);
+        assert_eq!(Message::bilingual("(seulement)").fr, "(seulement)");
+        assert_eq!(m.text(true), "Add codeSystem (its OID).");
+        assert_eq!(Message::french("seul").text(true), "seul");
     }
 }

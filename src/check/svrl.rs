@@ -126,7 +126,7 @@ impl SvrlReport {
             path: None,
             location: Some(finding.location.clone()),
             source: RuleSource::Svrl { file: self.file.clone() },
-            hint: finding.test.as_ref().map(|test| format!("test: {test}")),
+            hint: finding.test.as_ref().map(|test| Message::french(format!("test : {test}"))),
         }
     }
 }

@@ -6,6 +6,7 @@ import {
   formatMillis,
   groupIssues,
   innermost,
+  issueHint,
   issueMessage,
   parseSpan,
   severityCounts,
@@ -126,6 +127,15 @@ describe('layer status and messages', () => {
     const kit = issue('kit:x', 'kit', 'error', 1, { message: { fr: 'Le code est absent', en: null } });
     expect(issueMessage(kit, 'en')).toBe('Le code est absent');
     expect(issueMessage(report.issues[0] as Issue, 'en')).toBe('message ins.key (en)');
+  });
+
+  it('gives the hint in the language asked, French when the rule has no English', () => {
+    const builtin = issue('ins.key', 'builtin', 'error', 1, { hint: { fr: 'Corrigez la clé', en: 'Correct the key' } });
+    expect(issueHint(builtin, 'en')).toBe('Correct the key');
+    expect(issueHint(builtin, 'fr')).toBe('Corrigez la clé');
+    const kit = issue('kit:x', 'kit', 'error', 1, { hint: { fr: 'test : @code', en: null } });
+    expect(issueHint(kit, 'en')).toBe('test : @code');
+    expect(issueHint(issue('x', 'xml', 'info', 1), 'en')).toBeNull();
   });
 
   it('writes a layer’s time readably', () => {

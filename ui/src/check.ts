@@ -19,6 +19,12 @@ export function issueMessage(issue: Issue, locale: Locale): string {
   return (locale === 'en' && issue.message.en) || issue.message.fr;
 }
 
+/** An issue's hint in `locale` (French when the rule has no English); `null` without one. */
+export function issueHint(issue: Issue, locale: Locale): string | null {
+  if (!issue.hint) return null;
+  return (locale === 'en' && issue.hint.en) || issue.hint.fr;
+}
+
 /** Why a layer did not run, in `locale` (French when the core has no English); `null`
  *  when it ran. */
 export function skipReason(run: LayerRun, locale: Locale): string | null {

@@ -866,7 +866,7 @@ export interface Issue {
   /** The XPath as SVRL reports it. */
   location?: string | null;
   source: RuleSource;
-  hint?: string | null;
+  hint?: CheckMessage | null;
 }
 
 /** How one layer went: run (with its time) or skipped, and why (`LayerRun`). */

@@ -8,7 +8,6 @@ pub mod sarif;
 pub mod text;
 
 use super::issue::{Issue, Layer, Message, RuleSource};
-use super::rules;
 use crate::diag::Severity;
 use crate::summary::Lang;
 
@@ -48,12 +47,9 @@ pub fn message(message: &Message, lang: Lang) -> &str {
     }
 }
 
-/// An issue's hint in the chosen language: a built-in rule's from its definition.
+/// An issue's hint in the chosen language (French when the rule has no English).
 pub fn hint(issue: &Issue, lang: Lang) -> Option<&str> {
-    match (&issue.source, rules::find(&issue.rule)) {
-        (RuleSource::Builtin { .. }, Some(rule)) => Some(rule.hint(lang)),
-        _ => issue.hint.as_deref(),
-    }
+    issue.hint.as_ref().map(|h| h.text(lang == Lang::En))
 }
 
 /// Where the rule is written, on one line: a page, a kit file and assert, a schema, an

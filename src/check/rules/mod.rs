@@ -43,13 +43,15 @@ pub struct Rule {
 impl Rule {
     /// An issue of this rule, with its default severity and its hint.
     pub fn issue(&self, message: Message) -> Issue {
-        Issue::builtin(self.id, Layer::Builtin, self.severity, message).with_hint(self.hint[0])
+        Issue::builtin(self.id, Layer::Builtin, self.severity, message)
+            .with_hint(Message::new(self.hint[0], self.hint[1]))
     }
 
     /// An issue of this rule under a more specific id (a family rule reporting one of the
     /// reader's codes), pointing at this rule's page.
     pub fn issue_as(&self, id: &str, severity: Severity, message: Message) -> Issue {
-        let mut issue = Issue::builtin(id, Layer::Builtin, severity, message).with_hint(self.hint[0]);
+        let mut issue = Issue::builtin(id, Layer::Builtin, severity, message)
+            .with_hint(Message::new(self.hint[0], self.hint[1]));
         issue.source = super::RuleSource::Builtin { page: self.page() };
         issue
     }

@@ -56,7 +56,9 @@ pub(super) fn issue(
     en: String,
     hint: String,
 ) -> Issue {
-    Issue::builtin(rule, Layer::Cda, severity, Message::new(fr, en)).at(span).with_hint(hint)
+    Issue::builtin(rule, Layer::Cda, severity, Message::new(fr, en))
+        .at(span)
+        .with_hint(Message::bilingual(&hint))
 }
 
 /// Not a rule: the note that the check stopped after `max` issues.

@@ -80,11 +80,10 @@ pub(super) fn not_validated(schema: &str, why: &str) -> Issue {
         path: None,
         location: None,
         source: RuleSource::Xsd { schema: schema.to_owned() },
-        hint: Some(
+        hint: Some(Message::bilingual(
             "Corrigez d'abord les erreurs de la couche XML (bonne formation, entités). \
-             (Fix the XML layer's errors first: well-formedness, entities.)"
-                .to_owned(),
-        ),
+             (Fix the XML layer's errors first: well-formedness, entities.)",
+        )),
     }
 }
 
@@ -103,11 +102,10 @@ pub(super) fn limit(schema: &str, shown: usize, found: usize) -> Issue {
         path: None,
         location: None,
         source: RuleSource::Xsd { schema: schema.to_owned() },
-        hint: Some(
+        hint: Some(Message::bilingual(
             "Corrigez les premières erreurs (souvent une même erreur répétée) puis validez à nouveau. \
-             (Fix the first errors, often one mistake repeated, then validate again.)"
-                .to_owned(),
-        ),
+             (Fix the first errors, often one mistake repeated, then validate again.)",
+        )),
     }
 }
 
