@@ -28,6 +28,7 @@ mod value;
 mod walk;
 
 pub use types::*;
+pub(crate) use facts::normal_range;
 
 use crate::input::Document;
 use crate::model::body::Body;

@@ -82,7 +82,7 @@ fn claims_nothing(_: &str) -> bool {
 }
 
 /// Every built-in rule, in the order they run.
-pub static ALL: [&Rule; 16] = [
+pub static ALL: [&Rule; 17] = [
     &header::ins_missing::RULE,
     &header::ins_key::RULE,
     &header::ins_traits::RULE,
@@ -99,6 +99,7 @@ pub static ALL: [&Rule; 16] = [
     &narrative::id_unique::RULE,
     &narrative::reference::RULE,
     &narrative::lab_value::RULE,
+    &narrative::lab_range::RULE,
 ];
 
 /// Rules that report on packages rather than documents (see [`package_reports`]); they

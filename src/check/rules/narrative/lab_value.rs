@@ -81,7 +81,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Issue>) {
 
 /// The text under a narrative element as a person reads it: table cells, lines and
 /// paragraphs apart, whitespace collapsed.
-fn narrative_text(cx: &Context<'_>, node: NodeId) -> String {
+pub(super) fn narrative_text(cx: &Context<'_>, node: NodeId) -> String {
     let t = cx.tree;
     let mut text = String::new();
     for n in t.descendants(node) {
@@ -96,7 +96,7 @@ fn narrative_text(cx: &Context<'_>, node: NodeId) -> String {
 
 /// The table row, list item or paragraph holding a narrative element (itself included),
 /// below the section's `text`.
-fn enclosing_row(cx: &Context<'_>, node: NodeId) -> Option<NodeId> {
+pub(super) fn enclosing_row(cx: &Context<'_>, node: NodeId) -> Option<NodeId> {
     let t = cx.tree;
     let mut at = Some(node);
     while let Some(n) = at {
@@ -112,7 +112,7 @@ fn enclosing_row(cx: &Context<'_>, node: NodeId) -> Option<NodeId> {
 }
 
 /// The numbers written in a text (`3.5`, `3,5`, `12`), as read.
-fn numbers(text: &str) -> impl Iterator<Item = f64> + '_ {
+pub(super) fn numbers(text: &str) -> impl Iterator<Item = f64> + '_ {
     let bytes = text.as_bytes();
     let mut i = 0;
     std::iter::from_fn(move || {
@@ -158,7 +158,7 @@ fn without_thousands_separators(text: &str) -> String {
     out
 }
 
-fn same(a: f64, b: f64) -> bool {
+pub(super) fn same(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
 }
 

@@ -2,5 +2,6 @@
 //! result's value shown in the narrative it points at.
 
 pub mod id_unique;
+pub mod lab_range;
 pub mod lab_value;
 pub mod reference;
