@@ -35,7 +35,8 @@ fn a_patients_reports_by_test_and_date_latest_versions_only() {
     assert_eq!(march, 1);
 
     // The creatinine crosses its upper limit: the range travels with each point.
-    let creatinine = cumulative.series.iter().find(|s| s.code.as_deref() == Some("14682-9")).expect("creatinine");
+    let creatinine =
+        cumulative.series.iter().find(|s| s.code.as_deref() == Some("14682-9")).expect("creatinine");
     let last = creatinine.points.last().expect("a value");
     assert!(last.abnormal);
     assert_eq!(last.flag.as_deref(), Some("H"));

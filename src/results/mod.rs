@@ -27,8 +27,8 @@ pub mod units;
 mod value;
 mod walk;
 
-pub use types::*;
 pub(crate) use facts::normal_range;
+pub use types::*;
 
 use crate::input::Document;
 use crate::model::body::Body;
