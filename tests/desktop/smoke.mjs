@@ -166,7 +166,22 @@ async function waitForAny(driver, selectors, timeoutMs) {
     }
     if (Date.now() > deadline) {
       const body = await driver.execute('return document.body ? document.body.innerText : "(no body)"').catch((e) => `(unreadable: ${e.message})`);
-      throw new Error(`none of ${selectors.join(', ')} appeared within ${timeoutMs} ms; the page says:\n${String(body).slice(0, 1500)}`);
+      const html = await driver.execute('return document.documentElement.outerHTML').catch((e) => `(unreadable: ${e.message})`);
+      // Why the UI did not start: load its entry module again and report what it throws.
+      const entry = await driver
+        .executeAsync(
+          `const script = document.querySelector('script[type="module"]');
+           if (!script) return done('no module script');
+           import(script.src).then(() => done('the entry module loads without error'), (e) => done(String(e) + '\\n' + (e && e.stack)));`,
+        )
+        .catch((e) => `(cannot load: ${e.message})`);
+      const errors = await driver.execute('return window.__vigieErrors === undefined ? "(the entry module never ran)" : window.__vigieErrors.join("\\n---\\n")').catch((e) => `(unreadable: ${e.message})`);
+      const shot = await driver.screenshot().catch(() => null);
+      if (shot) writeFileSync(SCREENSHOT, shot);
+      throw new Error(
+        `none of ${selectors.join(', ')} appeared within ${timeoutMs} ms; the page says:\n${String(body).slice(0, 1500)}\n` +
+          `its HTML:\n${String(html).slice(0, 3000)}\nits entry module: ${String(entry).slice(0, 1500)}\nuncaught errors: ${String(errors).slice(0, 3000) || '(none)'}\n${shot ? `screenshot: ${SCREENSHOT}` : ''}`,
+      );
     }
     await sleep(300);
   }
@@ -334,6 +349,11 @@ async function main() {
       // Xvfb has no GPU: render in software, without DMA-BUF.
       WEBKIT_DISABLE_DMABUF_RENDERER: '1',
       LIBGL_ALWAYS_SOFTWARE: '1',
+      // The POSIX locale, as on CI machines: WebKitGTK then reports navigator.language as
+      // "C", which Intl refuses; uPlot's module threw at load and the window stayed blank
+      // (ui/src/language-guard.ts). Pinned here so the app is always tried under it.
+      LANG: 'C.UTF-8',
+      LC_ALL: 'C.UTF-8',
       // The app's data folder (library cache, recent folders) in a temporary folder, never
       // the real home.
       XDG_DATA_HOME: mkdtempSync(join(tmpdir(), 'vigie-desktop-')),

@@ -12,6 +12,7 @@ export const LOCALES: readonly Locale[] = ['fr', 'en'];
 const fr = {
   'app.name': 'Vigie',
   'app.tagline': 'Documents de santé CDA',
+  'app.startupError': "Vigie n'a pas pu afficher sa fenêtre. Signalez ce message :",
   'language.label': 'Langue',
   'language.fr': 'Français',
   'language.en': 'English',
@@ -426,6 +427,7 @@ export type Key = keyof typeof fr;
 const en: Record<Key, string> = {
   'app.name': 'Vigie',
   'app.tagline': 'CDA health documents',
+  'app.startupError': 'Vigie could not draw its window. Please report this message:',
   'language.label': 'Language',
   'language.fr': 'Français',
   'language.en': 'English',
