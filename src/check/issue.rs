@@ -126,6 +126,24 @@ pub struct Issue {
     pub source: RuleSource,
     /// What to do about it, when the rule knows (French and English, like the message).
     pub hint: Option<Message>,
+    /// Other places the issue involves: the narrative cell a lab result's entry is compared
+    /// with, the narrative an unreferenced entry belongs to... Absent from the JSON when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<Related>,
+}
+
+/// A second place an [`Issue`] involves, with what it is: the narrative cell of a result
+/// whose entry the issue is about (SARIF's `relatedLocations`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct Related {
+    /// What this place is to the issue, e.g. « le texte narratif de ce résultat (#res-1) ».
+    pub message: Message,
+    /// The element, in the decoded source.
+    pub span: Span,
+    /// `span.start` as 1-based line:column, filled in by [`Report::locate`](super::Report::locate).
+    pub position: Option<Position>,
+    /// Its readable path, filled in by [`Report::locate`](super::Report::locate).
+    pub path: Option<String>,
 }
 
 impl Issue {
@@ -142,6 +160,7 @@ impl Issue {
             location: None,
             source: RuleSource::Builtin { page: format!("docs/rules/{rule}.md") },
             hint: None,
+            related: Vec::new(),
         }
     }
     pub fn at(mut self, span: Span) -> Self {
@@ -150,6 +169,11 @@ impl Issue {
     }
     pub fn with_hint(mut self, hint: Message) -> Self {
         self.hint = Some(hint);
+        self
+    }
+    /// Adds a related place (located later, with the issue).
+    pub fn with_related(mut self, span: Span, message: Message) -> Self {
+        self.related.push(Related { message, span, position: None, path: None });
         self
     }
 }

@@ -20,7 +20,7 @@ pub mod rules;
 pub mod svrl;
 
 pub use checker::{CheckOptions, Checker, CheckerError};
-pub use issue::{Issue, Layer, Message, RuleSource};
+pub use issue::{Issue, Layer, Message, Related, RuleSource};
 pub use report::{Counts, LayerRun, Report};
 pub mod structure;
 pub mod xsd;

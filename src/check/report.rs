@@ -126,6 +126,12 @@ impl Report {
     pub fn locate(&mut self, document: &Document) {
         if let (Some(tree), Some(lines)) = (document.tree.as_ref(), document.lines()) {
             for issue in &mut self.issues {
+                for related in &mut issue.related {
+                    related.position.get_or_insert_with(|| lines.position(related.span.start));
+                    if related.path.is_none() {
+                        related.path = path::path_of_span(tree, related.span);
+                    }
+                }
                 let Some(span) = issue.span else { continue };
                 if issue.position.is_none() {
                     issue.position = Some(lines.position(span.start));

@@ -126,6 +126,7 @@ impl SvrlReport {
             path: None,
             location: Some(finding.location.clone()),
             source: RuleSource::Svrl { file: self.file.clone() },
+            related: Vec::new(),
             hint: finding.test.as_ref().map(|test| Message::french(format!("test : {test}"))),
         }
     }

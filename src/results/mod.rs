@@ -14,12 +14,12 @@
 //! fails and never panics; what it cannot place is left out, never guessed. Presenting — the
 //! text grid, CSV rows — is in [`present`].
 
-mod context;
+pub(crate) mod context;
 pub mod cumulative;
 mod facts;
 pub mod interpretation;
 mod microbiology;
-mod narrative;
+pub(crate) mod narrative;
 mod observation;
 pub mod present;
 mod types;

@@ -17,7 +17,8 @@ pub struct Scaled {
 const BASES: [&str; 12] = ["g", "L", "l", "mol", "eq", "kat", "U", "[IU]", "[iU]", "m", "s", "Pa"];
 
 /// Prefixes of the SI, as UCUM writes them (`u` for micro; `µ` as some documents write it).
-const PREFIXES: [(&str, f64); 13] = [
+const PREFIXES: [(&str, f64); 14] = [
+    ("f", 1e-15),
     ("p", 1e-12),
     ("n", 1e-9),
     ("u", 1e-6),
@@ -131,6 +132,7 @@ mod tests {
         assert!(close(factor("10*3/uL", "10*9/L"), 1.0));
         assert!(close(factor("mU/L", "U/L"), 0.001));
         assert!(close(factor("m[IU]/L", "[IU]/L"), 0.001));
+        assert!(close(factor("fL", "pL"), 0.001));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! fired, with their help page), one artifact per checked file (a packaged document nested
 //! in its zip through `parentIndex`), one result per issue with its physical location
 //! (line:column, columns counted in Unicode code points) and its readable path as logical
-//! location.
+//! location, and its related places (a lab result's narrative cell) as `relatedLocations`.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -123,6 +123,29 @@ fn result(issue: &Issue, rule_index: usize, artifact: &Artifact, artifact_index:
         "message": { "text": non_empty(message(&issue.message, lang)) },
         "locations": [location],
     });
+    if !issue.related.is_empty() {
+        let related: Vec<Value> = issue
+            .related
+            .iter()
+            .enumerate()
+            .map(|(id, related)| {
+                let mut physical = json!({ "artifactLocation": artifact.location(artifact_index) });
+                if let Some(p) = related.position {
+                    physical["region"] = json!({ "startLine": p.line, "startColumn": p.column });
+                }
+                let mut location = json!({
+                    "id": id,
+                    "physicalLocation": physical,
+                    "message": { "text": non_empty(message(&related.message, lang)) },
+                });
+                if let Some(path) = &related.path {
+                    location["logicalLocations"] = json!([{ "fullyQualifiedName": path, "kind": "element" }]);
+                }
+                location
+            })
+            .collect();
+        result["relatedLocations"] = json!(related);
+    }
     if let Some(xpath) = &issue.location {
         result["properties"] = json!({ "xpath": xpath });
     }

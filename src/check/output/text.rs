@@ -1,6 +1,7 @@
 //! Text like a compiler's: each issue as `file:line:col: severity[rule]: message`, the
-//! source line with carets under what it is about, then its path, hint and rule source;
-//! a summary line at the end.
+//! source line with carets under what it is about, then its path, its related places
+//! (`note: file:line:col: what`, e.g. the narrative cell of a lab result), hint and rule
+//! source; a summary line at the end.
 //!
 //! ```text
 //! doc.xml:12:5: error[ins.key]: the key 88 of "279035121518988" does not match…
@@ -8,6 +9,7 @@
 //! 12 |     <id root="1.2.250.1.213.1.4.10" extension="279035121518988"/>
 //!    |     ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
 //!    = path: recordTarget/patientRole/id
+//!    = note: doc.xml:40:9: (a related place, when the issue has one)
 //!    = help: copy the INS exactly as the INSi teleservice returned it…
 //!    = rule: docs/rules/ins.key.md
 //! ```
@@ -62,6 +64,10 @@ pub fn render_issue(out: &mut String, file: &str, source: Option<&str>, issue: &
     }
     if let Some(path) = &issue.path {
         let _ = writeln!(out, "{pad} = path: {path}");
+    }
+    for related in &issue.related {
+        let at = related.position.map(|p| format!("{file}:{}:{}: ", p.line, p.column)).unwrap_or_default();
+        let _ = writeln!(out, "{pad} = note: {at}{}", message(&related.message, lang));
     }
     if issue.layer == Layer::Svrl {
         if let Some(location) = &issue.location {

@@ -82,7 +82,7 @@ fn claims_nothing(_: &str) -> bool {
 }
 
 /// Every built-in rule, in the order they run.
-pub static ALL: [&Rule; 17] = [
+pub static ALL: [&Rule; 21] = [
     &header::ins_missing::RULE,
     &header::ins_key::RULE,
     &header::ins_traits::RULE,
@@ -100,6 +100,10 @@ pub static ALL: [&Rule; 17] = [
     &narrative::reference::RULE,
     &narrative::lab_value::RULE,
     &narrative::lab_range::RULE,
+    &narrative::lab_unit::RULE,
+    &narrative::lab_interpretation::RULE,
+    &narrative::coded_value::RULE,
+    &narrative::unreferenced_entry::RULE,
 ];
 
 /// Rules that report on packages rather than documents (see [`package_reports`]); they

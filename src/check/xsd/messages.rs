@@ -61,6 +61,7 @@ pub(super) fn issue(error: &RawError, schema: &str, lines: &Lines<'_>) -> Issue 
         path: None,
         location: None,
         source: RuleSource::Xsd { schema: schema.to_owned() },
+        related: Vec::new(),
         hint: None,
     }
 }
@@ -80,6 +81,7 @@ pub(super) fn not_validated(schema: &str, why: &str) -> Issue {
         path: None,
         location: None,
         source: RuleSource::Xsd { schema: schema.to_owned() },
+        related: Vec::new(),
         hint: Some(Message::bilingual(
             "Corrigez d'abord les erreurs de la couche XML (bonne formation, entités). \
              (Fix the XML layer's errors first: well-formedness, entities.)",
@@ -102,6 +104,7 @@ pub(super) fn limit(schema: &str, shown: usize, found: usize) -> Issue {
         path: None,
         location: None,
         source: RuleSource::Xsd { schema: schema.to_owned() },
+        related: Vec::new(),
         hint: Some(Message::bilingual(
             "Corrigez les premières erreurs (souvent une même erreur répétée) puis validez à nouveau. \
              (Fix the first errors, often one mistake repeated, then validate again.)",

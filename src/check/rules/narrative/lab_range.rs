@@ -1,14 +1,16 @@
 //! `narrative.lab-range`: a lab result's reference range in its entry is the one its
 //! narrative shows. A range written `3,89 - 6,00` in the signed narrative and `3.89–3.89` in
-//! the entry makes software flag a normal value as high. The narrative row is found as for
-//! [`super::lab_value`]; a row that shows no range (ranges in another column or a legend) is
+//! the entry makes software flag a normal value as high. The narrative row is found by
+//! [`super::written`]; a row that shows no range (ranges in another column or a legend) is
 //! not judged.
 
 use super::super::{claims_nothing, guillemets, Context, Rule};
-use super::lab_value::{enclosing_row, narrative_text, numbers, same};
+use super::lab_value::{numbers, same};
+use super::written::{test_name, written, Written};
 use crate::check::{Issue, Message};
 use crate::diag::Severity;
-use crate::results::{extract, normal_range};
+use crate::results::{extract, normal_range, LabResult, Quantity};
+use crate::xml::Span;
 
 pub static RULE: Rule = Rule {
     id: "narrative.lab-range",
@@ -31,51 +33,59 @@ fn check(cx: &Context<'_>, out: &mut Vec<Issue>) {
     let report = extract(cx.document);
     for entry in report.rows() {
         let result = entry.result;
-        let Some(range) = normal_range(&result.reference_ranges) else { continue };
-        let Some(bounds) = &range.value else { continue };
-        let (Some(low), Some(high)) =
-            (bounds.low.as_ref().and_then(|q| q.number), bounds.high.as_ref().and_then(|q| q.number))
-        else {
-            continue;
-        };
-        let own = result.text_reference.as_deref().and_then(|r| cx.by_id(r.trim().strip_prefix('#')?));
-        let by_name = || cx.by_id(result.test.reference.as_deref()?.trim().strip_prefix('#')?);
-        let Some(row) = own.or_else(by_name).and_then(|n| enclosing_row(cx, n).or(Some(n))) else { continue };
-        let text = narrative_text(cx, row);
-        let shown = ranges(&text);
-        if shown.is_empty() || shown.iter().any(|&(a, b, _)| same(a, low) && same(b, high)) {
-            continue;
-        }
-        let narrative_range = shown[0].2.to_owned();
-        let test = result.test.label.as_deref().or(result.test.code.as_deref()).unwrap_or("?");
-        let written = |q: &Option<crate::results::Quantity>| q.as_ref().map(|q| q.value.trim().to_owned());
-        let unit = bounds.low.as_ref().and_then(|q| q.unit.as_deref()).unwrap_or("");
-        let entry_range = format!(
-            "{}–{} {unit}",
-            written(&bounds.low).unwrap_or_default(),
-            written(&bounds.high).unwrap_or_default()
-        )
-        .trim()
-        .to_owned();
-        out.push(
-            RULE.issue(Message::new(
+        let Some(found) = disagreement(cx, result) else { continue };
+        let test = test_name(result);
+        let (entry_range, narrative_range) = (&found.entry, &found.narrative);
+        let issue = RULE
+            .issue(Message::new(
                 format!(
                     "{test} : l'entrée donne l'intervalle de référence {}, le texte narratif {}",
-                    guillemets(&entry_range),
-                    guillemets(&narrative_range)
+                    guillemets(entry_range),
+                    guillemets(narrative_range)
                 ),
                 format!(
                     "{test}: the entry gives the reference range \"{entry_range}\", the narrative \"{narrative_range}\""
                 ),
             ))
-            .at(bounds.span),
-        );
+            .at(found.span);
+        out.push(found.written.attach(cx, issue));
     }
+}
+
+/// A result whose normal range in its entry is not one its narrative row writes.
+pub(super) struct Disagreement<'r> {
+    pub written: Written<'r>,
+    /// The entry's range as written (`3.90–3.90 mmol/L`).
+    pub entry: String,
+    /// The first range the narrative writes (`3,90 - 6,10`).
+    pub narrative: String,
+    /// The entry's range (`observationRange/value`).
+    pub span: Span,
+}
+
+/// Whether a result's normal range (both bounds numeric) differs from every range its
+/// narrative row writes; `None` when they agree or the row writes no range.
+pub(super) fn disagreement<'r>(cx: &Context<'_>, result: &'r LabResult) -> Option<Disagreement<'r>> {
+    let range = normal_range(&result.reference_ranges)?;
+    let bounds = range.value.as_ref()?;
+    let low = bounds.low.as_ref().and_then(|q| q.number)?;
+    let high = bounds.high.as_ref().and_then(|q| q.number)?;
+    let written = written(cx, result)?;
+    let text = written.text(cx);
+    let shown = ranges(&text);
+    if shown.is_empty() || shown.iter().any(|&(a, b, _)| same(a, low) && same(b, high)) {
+        return None;
+    }
+    let narrative = shown[0].2.to_owned();
+    let as_written = |q: &Option<Quantity>| q.as_ref().map(|q| q.value.trim().to_owned()).unwrap_or_default();
+    let unit = bounds.low.as_ref().and_then(|q| q.unit.as_deref()).unwrap_or("");
+    let entry = format!("{}–{} {unit}", as_written(&bounds.low), as_written(&bounds.high)).trim().to_owned();
+    Some(Disagreement { written, entry, narrative, span: bounds.span })
 }
 
 /// The ranges a narrative text writes: two numbers joined by `-`, `–`, `—`, `à`, `a`, `;`
 /// or `..` (`3,90 - 6,10`, `[3.9 ; 6.1]`, `de 3,9 à 6,1`), low first.
-fn ranges(text: &str) -> Vec<(f64, f64, &str)> {
+pub(super) fn ranges(text: &str) -> Vec<(f64, f64, &str)> {
     let spans = number_spans(text);
     // Whether numbers i and i + 1 are joined by a range separator.
     let joined: Vec<bool> = spans
@@ -97,7 +107,7 @@ fn ranges(text: &str) -> Vec<(f64, f64, &str)> {
 }
 
 /// Each number of a text with its byte range, as [`numbers`] reads them.
-fn number_spans(text: &str) -> Vec<(usize, usize, f64)> {
+pub(super) fn number_spans(text: &str) -> Vec<(usize, usize, f64)> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;

@@ -2,14 +2,15 @@
 //! narrative is what a person reads and what the laboratory signs (accreditation asks the
 //! two to agree); the entry is what software reads. A number in one and not in the other is
 //! a result shown wrong somewhere. Results are read by [`crate::results::extract`]; the
-//! narrative is the element the observation's `text/reference` names, or the table row
-//! (list item, paragraph) holding the test name its code's `originalText/reference` names.
+//! narrative is found by [`super::written`]: the element the observation's `text/reference`
+//! names, or the table row (list item, paragraph) holding the test name its code's
+//! `originalText/reference` names.
 
 use super::super::{claims_nothing, guillemets, Context, Rule};
+use super::written::{test_name, written};
 use crate::check::{Issue, Message};
 use crate::diag::Severity;
 use crate::results::{extract, ValueKind};
-use crate::xml::{NodeId, Ns};
 
 pub static RULE: Rule = Rule {
     id: "narrative.lab-value",
@@ -36,34 +37,23 @@ fn check(cx: &Context<'_>, out: &mut Vec<Issue>) {
     for entry in report.rows() {
         let result = entry.result;
         let Some(value) = &result.value else { continue };
-        let (ValueKind::Quantity, Some(written), Some(number), None) =
+        let (ValueKind::Quantity, Some(written_value), Some(number), None) =
             (value.kind, value.value.as_deref(), value.number, value.comparator)
         else {
             continue;
         };
-        // The narrative the result is written in: the element its text references, or the
-        // table row (list item, paragraph) holding the test name its code references.
-        let own =
-            result.text_reference.as_deref().and_then(|r| Some((r, cx.by_id(r.trim().strip_prefix('#')?)?)));
-        let by_name = || {
-            let reference = result.test.reference.as_deref()?;
-            let node = cx.by_id(reference.trim().strip_prefix('#')?)?;
-            Some((reference, enclosing_row(cx, node)?))
-        };
-        let Some((reference, node)) =
-            own.map(|(r, n)| (r, enclosing_row(cx, n).unwrap_or(n))).or_else(by_name)
-        else {
-            continue;
-        };
-        let text = narrative_text(cx, node);
+        let Some(narrative) = written(cx, result) else { continue };
+        let text = narrative.text(cx);
         let grouped = without_thousands_separators(&text);
         if numbers(&text).chain(numbers(&grouped)).any(|n| same(n, number)) {
             continue;
         }
-        let shown = format!("{} {}", written.trim(), value.unit.as_deref().unwrap_or("")).trim().to_owned();
+        let shown =
+            format!("{} {}", written_value.trim(), value.unit.as_deref().unwrap_or("")).trim().to_owned();
         let excerpt: String = text.chars().take(EXCERPT).collect();
         let ellipsis = if text.chars().count() > EXCERPT { "…" } else { "" };
-        let test = result.test.label.as_deref().or(result.test.code.as_deref()).unwrap_or("?");
+        let test = test_name(result);
+        let reference = narrative.reference;
         let message = Message::new(
             format!(
                 "{test} : la valeur {} n'apparaît pas dans le texte narratif référencé ({reference} : {})",
@@ -75,40 +65,8 @@ fn check(cx: &Context<'_>, out: &mut Vec<Issue>) {
                  \"{excerpt}{ellipsis}\")"
             ),
         );
-        out.push(RULE.issue(message).at(value.span));
+        out.push(narrative.attach(cx, RULE.issue(message).at(value.span)));
     }
-}
-
-/// The text under a narrative element as a person reads it: table cells, lines and
-/// paragraphs apart, whitespace collapsed.
-pub(super) fn narrative_text(cx: &Context<'_>, node: NodeId) -> String {
-    let t = cx.tree;
-    let mut text = String::new();
-    for n in t.descendants(node) {
-        if t.is_text(n) {
-            text.push_str(&t.text(n));
-        } else if matches!(t.local_name(n), "td" | "th" | "tr" | "br" | "paragraph" | "item") {
-            text.push(' ');
-        }
-    }
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// The table row, list item or paragraph holding a narrative element (itself included),
-/// below the section's `text`.
-pub(super) fn enclosing_row(cx: &Context<'_>, node: NodeId) -> Option<NodeId> {
-    let t = cx.tree;
-    let mut at = Some(node);
-    while let Some(n) = at {
-        if t.is(n, Ns::HL7, "text") || t.is(n, Ns::HL7, "section") {
-            return None;
-        }
-        if ["tr", "item", "paragraph"].iter().any(|name| t.is(n, Ns::HL7, name)) {
-            return Some(n);
-        }
-        at = t.parent(n);
-    }
-    None
 }
 
 /// The numbers written in a text (`3.5`, `3,5`, `12`), as read.
@@ -142,7 +100,7 @@ pub(super) fn numbers(text: &str) -> impl Iterator<Item = f64> + '_ {
 
 /// `100 000` written as `100000`: a space (or no-break space) between a digit and a group
 /// of exactly three digits is a thousands separator, as French writes numbers.
-fn without_thousands_separators(text: &str) -> String {
+pub(super) fn without_thousands_separators(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
     for (i, &c) in chars.iter().enumerate() {

@@ -1,9 +1,12 @@
 //! `narrative.reference`: every internal reference resolves — `reference/@value="#id"` (an
 //! entry's text, a code's originalText), `renderMultiMedia/@referencedObject` and
 //! `footnoteRef/@IDREF` name an element that exists. A dangling reference leaves a result
-//! without its narrative, or an image missing from the rendering.
+//! without its narrative, or an image missing from the rendering. A dangling reference of an
+//! entry names its section's narrative as related place (where the ID is missing); a
+//! reference written without its `#` names the element it means.
 
 use super::super::{claims_nothing, guillemets, Context, Rule};
+use super::written::section_text;
 use crate::check::{Issue, Message};
 use crate::diag::Severity;
 use crate::xml::NodeId;
@@ -42,7 +45,21 @@ fn check(cx: &Context<'_>, out: &mut Vec<Issue>) {
                     ),
                     format!("the reference \"{value}\" names no element: there is no ID \"{id}\""),
                 );
-                out.push(RULE.issue(message).at(attribute_span(node, "value")));
+                let mut issue = RULE.issue(message).at(attribute_span(node, "value"));
+                // From an entry: the narrative where the element should be.
+                if let Some(text) = section_text(cx, node) {
+                    issue = issue.with_related(
+                        t.span(text),
+                        Message::new(
+                            format!(
+                                "le texte narratif de la section, où aucun élément ne porte l'ID {}",
+                                guillemets(id)
+                            ),
+                            format!("the section's narrative, where no element has the ID \"{id}\""),
+                        ),
+                    );
+                }
+                out.push(issue);
             }
             None if !value.is_empty() && cx.by_id(value).is_some() => {
                 let issue = RULE.issue(Message::new(
@@ -53,7 +70,17 @@ fn check(cx: &Context<'_>, out: &mut Vec<Issue>) {
                     ),
                     format!("the reference \"{value}\" names an ID without the #: write \"#{value}\""),
                 ));
-                out.push(issue.at(attribute_span(node, "value")));
+                let mut issue = issue.at(attribute_span(node, "value"));
+                if let Some(named) = cx.by_id(value) {
+                    issue = issue.with_related(
+                        t.span(named),
+                        Message::new(
+                            format!("l'élément qui porte l'ID {}", guillemets(value)),
+                            format!("the element with the ID \"{value}\""),
+                        ),
+                    );
+                }
+                out.push(issue);
             }
             _ => {}
         }
