@@ -369,3 +369,65 @@ fn svrl_reports_of_the_oracle_locate_every_failed_assert() {
     }
     assert!(located > 10, "{located}");
 }
+
+/// `--kit`: the ANS kit's Schematron rules run as a layer of `vigie check` (the agreement
+/// with the kit over the whole corpus is `tests/kit_oracle.rs`'s).
+#[test]
+fn the_kit_layer_runs_the_ans_kit_and_says_which_volet() {
+    let kit = common::shared().join("ans-kit");
+    let lab = common::corpus_file("TestContenuCDA-3-0__ExemplesCDA__BIO-CR-BIO_2024.01_TSH_1.xml");
+    let (kit, lab) = (kit.to_str().expect("utf-8 path"), lab.to_str().expect("utf-8 path"));
+
+    let output = vigie(&["check", "--kit", kit, lab, "--format", "json", "--lang", "en"]);
+    assert_eq!(output.status.code(), Some(1), "the kit finds an error");
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("one JSON line");
+    let layer = report["layers"].as_array().unwrap().iter().find(|l| l["layer"] == "kit").unwrap();
+    assert_eq!(layer["ran"], true);
+    let volet = layer["notes"][0]["en"].as_str().unwrap();
+    assert!(
+        volet.starts_with("volet CI-SIS_BIO-CR-BIO_2021.01.sch: templateId 1.3.6.1.4.1.19376.1.3.3"),
+        "{volet}"
+    );
+
+    let kit_issues: Vec<&serde_json::Value> =
+        report["issues"].as_array().unwrap().iter().filter(|i| i["layer"] == "kit").collect();
+    assert_eq!(kit_issues.len(), layer["issues"].as_u64().unwrap() as usize);
+    let sections =
+        kit_issues.iter().find(|i| i["rule"] == "kit:Entete_CR-BIO").expect("the sections rule fires");
+    assert_eq!(sections["severity"], "error");
+    assert_eq!(
+        (sections["position"]["line"].as_u64(), sections["position"]["column"].as_u64()),
+        (Some(684), Some(7))
+    );
+    assert_eq!(sections["path"], "section[code=55108-5]");
+    assert!(sections["message"]["fr"]
+        .as_str()
+        .unwrap()
+        .contains("un CR-BIO ne peut comporter que les sections"));
+    assert_eq!(sections["source"]["kind"], "kit");
+    assert!(sections["source"]["file"].as_str().unwrap().ends_with("Entete/Entete_CR-BIO.sch"), "{sections}");
+    assert_eq!(sections["source"]["line"], 141);
+
+    // the text summary says once which volet ran; a document the kit passes exits 0
+    let output = vigie(&["check", "--kit", kit, lab, "--lang", "en", "--fail-on", "never"]);
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains("error[kit:Entete_CR-BIO]"), "{text}");
+    assert!(text.contains("note: layer kit (1 file): volet CI-SIS_BIO-CR-BIO_2021.01.sch"), "{text}");
+    let clean = common::corpus_file("TestContenuCDA-3-0__ExemplesCDA__IPS-FR_2024.01.xml");
+    let output = vigie(&["check", "--kit", kit, clean.to_str().unwrap(), "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("one JSON line");
+    let kit_errors = report["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["layer"] == "kit" && i["severity"] == "error")
+        .count();
+    assert_eq!(kit_errors, 0, "{report}");
+}
+
+#[test]
+fn a_folder_that_is_not_a_kit_is_a_usage_error() {
+    let output = vigie(&["check", "--kit", "tests/fixtures", "tests/fixtures/check/clean.xml"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("tests/fixtures"));
+}

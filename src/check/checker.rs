@@ -27,8 +27,9 @@ pub struct Checker {
     options: CheckOptions,
     /// The CDA schema, compiled once (libxml2), when a schema folder was given.
     schema: Option<super::xsd::Schema>,
-    // HOOK(kit): `kit: Option<crate::schematron::Kit>,` loaded in `new` with
-    // `crate::schematron::Kit::open(dir)` when `options.kit_dir` is given.
+    /// The ANS kit, when a kit folder was given: each of its schematrons compiled the first
+    /// time a document needs it, then kept.
+    kit: Option<crate::schematron::Kit>,
 }
 
 /// Why a [`Checker`] could not be built: a folder it was pointed at cannot be used.
@@ -71,7 +72,16 @@ impl Checker {
             })?),
             None => None,
         };
-        Ok(Self { options, schema })
+        let kit = match &options.kit_dir {
+            Some(dir) => Some(crate::schematron::Kit::open(dir).map_err(|why| CheckerError {
+                message: Message::new(
+                    format!("le kit ANS de {} n'a pas pu être ouvert : {why}", dir.display()),
+                    format!("the ANS kit in {} could not be opened: {why}", dir.display()),
+                ),
+            })?),
+            None => None,
+        };
+        Ok(Self { options, schema, kit })
     }
 
     pub fn options(&self) -> &CheckOptions {
@@ -135,16 +145,27 @@ impl Checker {
         };
         report.push_layer(xsd, issues);
 
-        let kit = match (&self.options.kit_dir, &document.cda) {
-            (None, _) => LayerRun::skipped(
-                Layer::Kit,
-                Message::new("aucun dossier de kit donné (--kit)", "no kit folder given (--kit)"),
+        let (kit, issues) = match (&self.kit, &document.cda) {
+            (None, _) => (
+                LayerRun::skipped(
+                    Layer::Kit,
+                    Message::new("aucun dossier de kit donné (--kit)", "no kit folder given (--kit)"),
+                ),
+                Vec::new(),
             ),
-            (Some(_), None) => LayerRun::skipped(Layer::Kit, no_cda()),
-            // HOOK(kit): run `kit.check(document)` here; its `issues` into the layer.
-            (Some(_), Some(_)) => LayerRun::skipped(Layer::Kit, not_built("Schematron")),
+            (Some(_), None) => (LayerRun::skipped(Layer::Kit, no_cda()), Vec::new()),
+            (Some(kit), Some(_)) => {
+                let started = Instant::now();
+                let found = kit.check(document);
+                let mut notes = vec![found.volet];
+                notes.extend(found.notes);
+                (
+                    LayerRun::ran(Layer::Kit, found.issues.len(), millis(started)).with_notes(notes),
+                    found.issues,
+                )
+            }
         };
-        report.push_layer(kit, Vec::new());
+        report.push_layer(kit, issues);
 
         let started = Instant::now();
         let mut builtin = std::mem::take(&mut mapped.builtin);
@@ -161,13 +182,6 @@ impl Checker {
         report.locate(document);
         report
     }
-}
-
-fn not_built(engine: &str) -> Message {
-    Message::new(
-        format!("le moteur {engine} n'est pas encore intégré à cette version de Vigie"),
-        format!("the {engine} engine is not part of this build of Vigie yet"),
-    )
 }
 
 fn millis(started: Instant) -> f64 {

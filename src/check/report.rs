@@ -37,14 +37,23 @@ pub struct LayerRun {
     pub issues: usize,
     /// How long it took, in milliseconds.
     pub millis: f64,
+    /// What the layer says about how it ran, not about the document: the kit's volet
+    /// schematron and why it was chosen, files of the kit that could not be read, rules it
+    /// could not evaluate. Absent from the JSON when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<Message>,
 }
 
 impl LayerRun {
     pub fn ran(layer: Layer, issues: usize, millis: f64) -> Self {
-        Self { layer, ran: true, skipped: None, issues, millis }
+        Self { layer, ran: true, skipped: None, issues, millis, notes: Vec::new() }
     }
     pub fn skipped(layer: Layer, why: Message) -> Self {
-        Self { layer, ran: false, skipped: Some(why), issues: 0, millis: 0.0 }
+        Self { layer, ran: false, skipped: Some(why), issues: 0, millis: 0.0, notes: Vec::new() }
+    }
+    /// The same, with `notes`.
+    pub fn with_notes(self, notes: Vec<Message>) -> Self {
+        Self { notes, ..self }
     }
 }
 

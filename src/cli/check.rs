@@ -1,7 +1,6 @@
 //! `vigie check`: layered validation of documents, folders and XDM packages, written for a
 //! person (compiler-style text) or for CI (JSON lines, SARIF 2.1.0, JUnit XML).
 
-use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -117,7 +116,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     let mut totals = Counts::default();
     let mut documents = 0usize;
     let mut failed = false;
-    let mut skipped = BTreeMap::new();
+    let mut tally = text::Tally::default();
     let mut kept: Vec<Checked> = Vec::new();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
@@ -131,7 +130,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
             failed |= input.report.issues.iter().any(|i| args.fail_on.fails(i.severity));
             let written = match args.format {
                 Format::Text => {
-                    text::tally_skipped(&input, &mut skipped, lang);
+                    text::tally(&input, &mut tally, lang);
                     out.write_all(text::render(&input, lang).as_bytes())
                 }
                 Format::Json => writeln!(out, "{}", json::line(&input.report)),
@@ -144,7 +143,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         }
     });
     let closing = match args.format {
-        Format::Text => text::summary(documents, totals, &skipped, lang),
+        Format::Text => text::summary(documents, totals, &tally, lang),
         Format::Json => String::new(),
         Format::Sarif => {
             let log = sarif::log(&kept, lang);

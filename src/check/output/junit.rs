@@ -50,6 +50,10 @@ pub fn document(checked: &[Checked], fail_on: FailOn, lang: Lang) -> String {
                     escape(&lines(&report.file, issues.iter().copied(), lang))
                 );
             }
+            if !run.notes.is_empty() {
+                let notes: Vec<&str> = run.notes.iter().map(|n| message(n, lang)).collect();
+                let _ = writeln!(cases, "      <system-err>{}</system-err>", escape(&notes.join("\n")));
+            }
             cases.push_str("    </testcase>\n");
         }
         let total_time: f64 = report.layers.iter().map(|r| r.millis).sum::<f64>() / 1000.0;

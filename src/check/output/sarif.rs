@@ -35,8 +35,19 @@ pub fn log(checked: &[Checked], lang: Lang) -> Value {
     let mut rules_list: Vec<Value> = Vec::new();
     let mut rule_index: HashMap<String, usize> = HashMap::new();
     let mut results = Vec::new();
+    let mut notifications = Vec::new();
     for input in checked {
         let artifact = artifacts.of(&input.report.file);
+        // what a layer says about how it ran (the kit's volet, kit files it could not read)
+        for note in input.report.layers.iter().flat_map(|run| &run.notes) {
+            notifications.push(json!({
+                "level": "note",
+                "message": { "text": message(note, lang) },
+                "locations": [{ "physicalLocation": {
+                    "artifactLocation": artifacts.list[artifact].location(artifact),
+                }}],
+            }));
+        }
         for issue in &input.report.issues {
             let index = *rule_index.entry(issue.rule.clone()).or_insert_with(|| {
                 rules_list.push(descriptor(issue, lang));
@@ -54,6 +65,10 @@ pub fn log(checked: &[Checked], lang: Lang) -> Value {
         "columnKind": "unicodeCodePoints",
         "artifacts": artifacts.list.iter().map(|a| a.value.clone()).collect::<Vec<_>>(),
         "results": results,
+        "invocations": [{
+            "executionSuccessful": true,
+            "toolExecutionNotifications": notifications,
+        }],
     });
     if let Some(cwd) = cwd {
         let mut base = file_uri(&cwd);

@@ -116,16 +116,35 @@ fn excerpt(source: &str, start: usize, end: usize, line_number: u32) -> Option<(
     Some((line_number, shown.trim_end().to_owned(), carets))
 }
 
-/// The closing lines: how many files (documents, packages), issues by severity, and the layers that did not
-/// run (with why, once per reason).
-pub fn summary(
-    documents: usize,
-    counts: Counts,
-    skipped: &BTreeMap<(Layer, String), usize>,
-    lang: Lang,
-) -> String {
+/// What the layers said about how they ran over a whole run, each once with the number of
+/// files ([`tally`]): why a layer did not run, and its notes (the kit's volets, kit files
+/// it could not read).
+#[derive(Debug, Default)]
+pub struct Tally {
+    skipped: BTreeMap<(Layer, String), usize>,
+    notes: BTreeMap<(Layer, String), usize>,
+}
+
+/// The closing lines: the layers' notes and the layers that did not run (each once, with
+/// the number of files), then how many files (documents, packages) and issues by severity.
+pub fn summary(documents: usize, counts: Counts, tally: &Tally, lang: Lang) -> String {
     let mut out = String::new();
-    for ((layer, why), count) in skipped {
+    for ((layer, note), count) in &tally.notes {
+        let layer = layer_name(*layer);
+        let _ = match lang {
+            Lang::Fr => {
+                writeln!(
+                    out,
+                    "note : couche {layer} ({}) : {note}",
+                    plural(*count, "fichier", "fichiers", lang)
+                )
+            }
+            Lang::En => {
+                writeln!(out, "note: layer {layer} ({}): {note}", plural(*count, "file", "files", lang))
+            }
+        };
+    }
+    for ((layer, why), count) in &tally.skipped {
         let layer = layer_name(*layer);
         let _ = match lang {
             Lang::Fr => writeln!(
@@ -162,11 +181,14 @@ pub fn summary(
     out
 }
 
-/// Records the layers an input skipped, for [`summary`].
-pub fn tally_skipped(checked: &Checked, skipped: &mut BTreeMap<(Layer, String), usize>, lang: Lang) {
+/// Records the layers an input skipped and what they noted, for [`summary`].
+pub fn tally(checked: &Checked, tally: &mut Tally, lang: Lang) {
     for run in &checked.report.layers {
         if let Some(why) = &run.skipped {
-            *skipped.entry((run.layer, message(why, lang).to_owned())).or_default() += 1;
+            *tally.skipped.entry((run.layer, message(why, lang).to_owned())).or_default() += 1;
+        }
+        for note in &run.notes {
+            *tally.notes.entry((run.layer, message(note, lang).to_owned())).or_default() += 1;
         }
     }
 }
