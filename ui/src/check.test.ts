@@ -9,6 +9,7 @@ import {
   issueHint,
   issueMessage,
   parseSpan,
+  relatedMessage,
   severityCounts,
   showAll,
   skipReason,
@@ -19,7 +20,7 @@ import {
   LAYERS,
   SEVERITIES,
 } from './check';
-import type { CheckLayer, CheckReport, Issue, Severity } from './types';
+import type { CheckLayer, CheckReport, Issue, Related, Severity } from './types';
 
 function issue(rule: string, layer: CheckLayer, severity: Severity, line: number, extra: Partial<Issue> = {}): Issue {
   return {
@@ -136,6 +137,18 @@ describe('layer status and messages', () => {
     const kit = issue('kit:x', 'kit', 'error', 1, { hint: { fr: 'test : @code', en: null } });
     expect(issueHint(kit, 'en')).toBe('test : @code');
     expect(issueHint(issue('x', 'xml', 'info', 1), 'en')).toBeNull();
+  });
+
+  it('says what a related place is in the language asked, French when it has no English', () => {
+    const row: Related = {
+      message: { fr: 'le texte narratif de ce résultat (#res-1)', en: "this result's narrative (#res-1)" },
+      span: { start: 2776, end: 2898 },
+      position: { line: 64, column: 17 },
+    };
+    expect(relatedMessage(row, 'fr')).toBe('le texte narratif de ce résultat (#res-1)');
+    expect(relatedMessage(row, 'en')).toBe("this result's narrative (#res-1)");
+    expect(relatedMessage({ ...row, message: { fr: 'la ligne du tableau' } }, 'en')).toBe('la ligne du tableau');
+    expect(relatedMessage({ ...row, message: { fr: 'la ligne du tableau', en: '' } }, 'en')).toBe('la ligne du tableau');
   });
 
   it('writes a layer’s time readably', () => {

@@ -4,7 +4,7 @@
 // units, what CodeMirror counts); the innermost rendered element holding a span.
 
 import type { Locale } from './i18n';
-import type { CheckLayer, CheckReport, Issue, LayerRun, Severity, Span } from './types';
+import type { CheckLayer, CheckReport, Issue, LayerRun, Related, Severity, Span } from './types';
 
 /** The layers in the order they run (and are shown). */
 export const LAYERS: readonly CheckLayer[] = ['xml', 'cda', 'xsd', 'kit', 'builtin', 'svrl'];
@@ -17,6 +17,11 @@ const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 /** The issue's message in `locale`; French when the rule has no English (the kit's rules). */
 export function issueMessage(issue: Issue, locale: Locale): string {
   return (locale === 'en' && issue.message.en) || issue.message.fr;
+}
+
+/** What a related place is to its issue, in `locale` (French when the rule has no English). */
+export function relatedMessage(related: Related, locale: Locale): string {
+  return (locale === 'en' && related.message.en) || related.message.fr;
 }
 
 /** An issue's hint in `locale` (French when the rule has no English); `null` without one. */

@@ -867,6 +867,19 @@ export interface Issue {
   location?: string | null;
   source: RuleSource;
   hint?: CheckMessage | null;
+  /** Other places the issue involves (the narrative row a lab result's entry is compared
+   *  with); absent when there are none. */
+  related?: Related[];
+}
+
+/** A second place an issue involves, and what it is to the issue (`Related`). */
+export interface Related {
+  /** « le texte narratif de ce résultat (#res-1) ». */
+  message: CheckMessage;
+  span: Span;
+  position?: Position | null;
+  /** Readable: `section[code=18719-5]/text/table/tbody/tr[1]`. */
+  path?: string | null;
 }
 
 /** How one layer went: run (with its time) or skipped, and why (`LayerRun`). */
