@@ -17,20 +17,24 @@ export const bin = process.env.VIGIE_BIN ? resolve(ui, process.env.VIGIE_BIN) : 
 /** Where screenshots go. */
 export const results = resolve(ui, 'test-results');
 
+/** The ANS kit in `../shared`. */
+export const kitDir = resolve(ui, '../../shared/ans-kit');
+
 /** A document of `../shared/corpus/fr`. */
 export function corpusFile(/** @type {string} */ name) {
   return resolve(ui, '../../shared/corpus/fr', name);
 }
 
 /**
- * Starts `vigie serve PATH --port 0` and resolves with the URL it prints and the process.
+ * Starts `vigie serve PATH --port 0 [ARGS...]` and resolves with the URL it prints and the process.
  * @param {string} path
  * @param {number} timeoutMs
+ * @param {string[]} args more arguments (`--kit DIR`...)
  * @returns {Promise<{ url: string, server: import('node:child_process').ChildProcess }>}
  */
-export function startServer(path, timeoutMs = 15_000) {
+export function startServer(path, timeoutMs = 15_000, args = []) {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(bin, ['serve', path, '--port', '0'], {
+    const child = spawn(bin, ['serve', path, '--port', '0', ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, XDG_DATA_HOME: mkdtempSync(join(tmpdir(), 'vigie-e2e-')) },
     });

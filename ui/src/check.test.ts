@@ -12,6 +12,7 @@ import {
   relatedMessage,
   severityCounts,
   showAll,
+  layerNotes,
   skipReason,
   skippedLayers,
   sourceLabel,
@@ -20,7 +21,7 @@ import {
   LAYERS,
   SEVERITIES,
 } from './check';
-import type { CheckLayer, CheckReport, Issue, Related, Severity } from './types';
+import type { CheckLayer, CheckReport, Issue, LayerRun, Related, Severity } from './types';
 
 function issue(rule: string, layer: CheckLayer, severity: Severity, line: number, extra: Partial<Issue> = {}): Issue {
   return {
@@ -122,6 +123,23 @@ describe('layer status and messages', () => {
     expect(kit && skipReason(kit, 'en')).toBe('no kit folder given (--kit)');
     const xml = report.layers[0];
     expect(xml && skipReason(xml, 'fr')).toBeNull();
+  });
+
+  it('gives a layer’s notes in the language asked, French when it has no English', () => {
+    const kit: LayerRun = {
+      layer: 'kit',
+      ran: true,
+      issues: 0,
+      millis: 12,
+      notes: [
+        { fr: 'volet CI-SIS_IPS-FR_2024.01.sch : le templateId …', en: 'volet CI-SIS_IPS-FR_2024.01.sch: templateId …' },
+        { fr: 'IHE.sch:241 : inclusion impossible', en: null },
+      ],
+    };
+    expect(layerNotes(kit, 'en')).toEqual(['volet CI-SIS_IPS-FR_2024.01.sch: templateId …', 'IHE.sch:241 : inclusion impossible']);
+    expect(layerNotes(kit, 'fr')[0]).toBe('volet CI-SIS_IPS-FR_2024.01.sch : le templateId …');
+    expect(layerNotes(report.layers[0], 'fr')).toEqual([]);
+    expect(layerNotes(undefined, 'fr')).toEqual([]);
   });
 
   it('shows a kit message in French when it has no English', () => {

@@ -40,6 +40,11 @@ export function skipReason(run: LayerRun, locale: Locale): string | null {
   return (locale === 'en' && reason.en) || reason.fr;
 }
 
+/** What a layer noted about how it ran (the kit's volet, kit files missing), in `locale`. */
+export function layerNotes(run: LayerRun | undefined, locale: Locale): string[] {
+  return (run?.notes ?? []).map((note) => (locale === 'en' && note.en) || note.fr);
+}
+
 /** Errors before warnings before notes; then in source order; then by rule. */
 export function compareIssues(a: Issue, b: Issue): number {
   return (

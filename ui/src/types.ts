@@ -890,6 +890,9 @@ export interface LayerRun {
   skipped?: CheckMessage | string;
   issues: number;
   millis: number;
+  /** How the layer ran, not what the document does wrong: the kit's volet and why it was
+   *  chosen, kit files it could not read. Absent when empty. */
+  notes?: CheckMessage[];
 }
 
 /** What checking a document gives (`Report` in src/check/report.rs; `GET
@@ -951,3 +954,4 @@ export interface Cumulative {
   series: CumulativeSeries[];
   reports: number;
 }
+
