@@ -21,6 +21,7 @@ pub struct Context<'a> {
     pub root: NodeId,
     ids: OnceLock<HashMap<String, Vec<NodeId>>>,
     attachments: OnceLock<Vec<Result<Vec<u8>, Finding>>>,
+    lab: OnceLock<crate::results::LabReport>,
 }
 
 impl<'a> Context<'a> {
@@ -29,7 +30,21 @@ impl<'a> Context<'a> {
         let tree = document.tree.as_ref()?;
         let cda = document.cda.as_ref()?;
         let root = tree.descendants(tree.root()?).find(|&n| tree.is(n, Ns::HL7, "ClinicalDocument"))?;
-        Some(Self { document, tree, cda, root, ids: OnceLock::new(), attachments: OnceLock::new() })
+        Some(Self {
+            document,
+            tree,
+            cda,
+            root,
+            ids: OnceLock::new(),
+            attachments: OnceLock::new(),
+            lab: OnceLock::new(),
+        })
+    }
+
+    /// The document's lab results ([`crate::results::extract`]), read once for all the
+    /// narrative rules.
+    pub fn lab_report(&self) -> &crate::results::LabReport {
+        self.lab.get_or_init(|| crate::results::extract(self.document))
     }
 
     /// Every element of the document carrying an `ID` attribute, by that ID (trimmed), in

@@ -15,7 +15,7 @@ use super::written::{narrative_text, referenced, test_name};
 use crate::check::{Issue, Message};
 use crate::diag::Severity;
 use crate::library::search::fold;
-use crate::results::{extract, Coded, LabelSource, ValueKind};
+use crate::results::{Coded, LabelSource, ValueKind};
 
 pub static RULE: Rule = Rule {
     id: "narrative.coded-value",
@@ -58,7 +58,7 @@ enum Polarity {
 }
 
 fn check(cx: &Context<'_>, out: &mut Vec<Issue>) {
-    let report = extract(cx.document);
+    let report = cx.lab_report();
     for entry in report.rows() {
         let result = entry.result;
         let Some(value) = result.value.as_ref().filter(|v| v.kind == ValueKind::Coded) else { continue };

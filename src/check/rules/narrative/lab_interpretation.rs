@@ -20,7 +20,7 @@ use super::written::{narrative_text, test_name, written, Written};
 use crate::check::{Issue, Message};
 use crate::diag::Severity;
 use crate::library::search::fold;
-use crate::results::{extract, normal_range, Interpretation, LabResult, Meaning, RangePosition, ValueKind};
+use crate::results::{normal_range, Interpretation, LabResult, Meaning, RangePosition, ValueKind};
 use crate::xml::Ns;
 
 pub static RULE: Rule = Rule {
@@ -88,7 +88,7 @@ impl Direction {
 }
 
 fn check(cx: &Context<'_>, out: &mut Vec<Issue>) {
-    let report = extract(cx.document);
+    let report = cx.lab_report();
     for entry in report.rows() {
         let result = entry.result;
         let Some((flag, direction)) =

@@ -9,7 +9,7 @@ use super::lab_value::{numbers, same};
 use super::written::{test_name, written, Written};
 use crate::check::{Issue, Message};
 use crate::diag::Severity;
-use crate::results::{extract, normal_range, LabResult, Quantity};
+use crate::results::{normal_range, LabResult, Quantity};
 use crate::xml::Span;
 
 pub static RULE: Rule = Rule {
@@ -30,7 +30,7 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(cx: &Context<'_>, out: &mut Vec<Issue>) {
-    let report = extract(cx.document);
+    let report = cx.lab_report();
     for entry in report.rows() {
         let result = entry.result;
         let Some(found) = disagreement(cx, result) else { continue };

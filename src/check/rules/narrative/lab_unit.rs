@@ -17,7 +17,7 @@ use super::written::{test_name, written};
 use crate::check::{Issue, Message};
 use crate::diag::Severity;
 use crate::results::units::scale;
-use crate::results::{extract, ValueKind};
+use crate::results::ValueKind;
 
 pub static RULE: Rule = Rule {
     id: "narrative.lab-unit",
@@ -40,7 +40,7 @@ pub static RULE: Rule = Rule {
 const FLAGS: [&str; 12] = ["H", "L", "N", "A", "HH", "LL", "*", "**", "↑", "↓", "+", "-"];
 
 fn check(cx: &Context<'_>, out: &mut Vec<Issue>) {
-    let report = extract(cx.document);
+    let report = cx.lab_report();
     for entry in report.rows() {
         let result = entry.result;
         let Some(value) = &result.value else { continue };

@@ -10,7 +10,7 @@ use super::super::{claims_nothing, guillemets, Context, Rule};
 use super::written::{test_name, written};
 use crate::check::{Issue, Message};
 use crate::diag::Severity;
-use crate::results::{extract, ValueKind};
+use crate::results::ValueKind;
 
 pub static RULE: Rule = Rule {
     id: "narrative.lab-value",
@@ -33,7 +33,7 @@ pub static RULE: Rule = Rule {
 const EXCERPT: usize = 80;
 
 fn check(cx: &Context<'_>, out: &mut Vec<Issue>) {
-    let report = extract(cx.document);
+    let report = cx.lab_report();
     for entry in report.rows() {
         let result = entry.result;
         let Some(value) = &result.value else { continue };

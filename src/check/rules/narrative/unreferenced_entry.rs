@@ -14,7 +14,6 @@ use super::super::{claims_nothing, Context, Rule};
 use super::written::{section_text, test_name};
 use crate::check::{Issue, Message};
 use crate::diag::Severity;
-use crate::results::extract;
 use crate::xml::NodeId;
 
 pub static RULE: Rule = Rule {
@@ -39,7 +38,7 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(cx: &Context<'_>, out: &mut Vec<Issue>) {
-    let report = extract(cx.document);
+    let report = cx.lab_report();
     let rows = report.rows();
     let unreferenced: Vec<_> = rows
         .iter()
