@@ -14,6 +14,7 @@ fn main() {
         "document_source",
         "document_results",
         "document_cumulative",
+        "document_clinical",
         "check_document",
         "document_attachment",
         "cancel_indexing",

@@ -8,6 +8,7 @@
 pub mod build;
 pub mod check;
 pub mod cli;
+pub mod clinical;
 pub mod demo;
 pub mod diag;
 pub mod input;

@@ -13,6 +13,7 @@ fn main() -> ExitCode {
         }
         Command::List(args) => vigie::cli::list::run(&args),
         Command::Results(args) => vigie::cli::results::run(&args),
+        Command::Clinical(args) => vigie::cli::clinical::run(&args),
         Command::Check(args) => vigie::cli::check::run(&args),
         Command::Render { file, output, report } => vigie::cli::render::run(&file, output.as_deref(), report),
         Command::Serve { paths, port, open, kit, schema } => {

@@ -87,6 +87,13 @@ pub fn document_results(session: State<'_, SharedSession>, id: usize) -> Result<
     lock(&session).results(id)
 }
 
+/// The clinical summary of document `id`: categories, sections, items
+/// (`GET /api/documents/{id}/clinical`, the `summary` of `vigie clinical --json`).
+#[tauri::command(async)]
+pub fn document_clinical(session: State<'_, SharedSession>, id: usize) -> Result<serde_json::Value, String> {
+    lock(&session).clinical(id)
+}
+
 /// Every lab result of document `id`'s patient across the session, by test and date
 /// (`GET /api/documents/{id}/cumulative`).
 #[tauri::command(async)]

@@ -173,6 +173,7 @@ fn app<R: Runtime>(builder: Builder<R>, session: Session) -> Builder<R> {
             commands::document_source,
             commands::document_results,
             commands::document_cumulative,
+            commands::document_clinical,
             commands::check_document,
             commands::document_attachment,
             indexing::cancel_indexing,

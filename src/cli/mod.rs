@@ -2,6 +2,7 @@
 //! generated from them.
 
 pub mod check;
+pub mod clinical;
 pub mod cumulative;
 pub mod inspect;
 pub mod list;
@@ -77,6 +78,14 @@ pub enum Command {
     ///
     /// Exit code: 0 when results were printed, 1 when none were found, 2 for a usage error.
     Results(results::ResultsArgs),
+    /// Print the clinical summary of documents (VSM, IPS-FR, lettres de liaison, DLU…):
+    /// allergies, vigilance points, problems, treatments with dose, route and frequency,
+    /// medical and surgical history, family history, risk factors, habits, vaccinations,
+    /// devices — each item with its code, dates, status and source line; or JSON.
+    ///
+    /// Exit code: 0 when a summary was printed, 1 when no document has one, 2 for a usage
+    /// error.
+    Clinical(clinical::ClinicalArgs),
     /// Check documents, folders and XDM packages layer by layer: well-formedness (xml), CDA
     /// structure (cda), the CDA schema (xsd, with --schema), the ANS kit's rules (kit, with
     /// --kit) and Vigie's own rules (builtin: INS, identifiers, versions, embedded files,

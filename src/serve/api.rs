@@ -1,4 +1,4 @@
-//! The JSON API over the session: list, add, report, results, source, check, attachment (see
+//! The JSON API over the session: list, add, report, results, clinical, source, check, attachment (see
 //! `docs/api.md`).
 //!
 //! Reading a document is blocking work (file I/O, parsing up to the input limit): each
@@ -112,6 +112,16 @@ pub(crate) async fn results(
 ) -> Result<Response, ApiError> {
     let results = with_session(session, Some(id), move |s| s.results(id)).await?;
     Ok(Json(results).into_response())
+}
+
+/// `GET /api/documents/{id}/clinical`: the clinical summary (`ClinicalSummary`: categories,
+/// sections, items with codes, dates, status, treatment particulars, count).
+pub(crate) async fn clinical(
+    State(session): State<SharedSession>,
+    Path(id): Path<usize>,
+) -> Result<Response, ApiError> {
+    let clinical = with_session(session, Some(id), move |s| s.clinical(id)).await?;
+    Ok(Json(clinical).into_response())
 }
 
 /// The decoded source, shared with the session's cache rather than copied.

@@ -243,6 +243,51 @@ async fn the_lab_results_of_a_document_are_served_by_chapter() {
     assert_eq!(get(&app, "/api/documents/9/results").await.status, StatusCode::NOT_FOUND);
 }
 
+const ALLERGY_DOCUMENT: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<ClinicalDocument xmlns="urn:hl7-org:v3" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+  <title>Synthèse</title>
+  <component><structuredBody><component><section>
+    <code code="48765-2" codeSystem="2.16.840.1.113883.6.1"/>
+    <title>Allergies</title>
+    <entry><observation classCode="OBS" moodCode="EVN">
+      <code code="416098002" codeSystem="2.16.840.1.113883.6.96" displayName="allergie médicamenteuse"/>
+      <effectiveTime><low value="20211204"/></effectiveTime>
+      <value xsi:type="CD"/>
+      <participant typeCode="CSM"><participantRole><playingEntity>
+        <code code="XM5DJ7" codeSystem="2.16.840.1.113883.6.347" displayName="PARACETAMOL"/>
+      </playingEntity></participantRole></participant>
+    </observation></entry>
+  </section></component></structuredBody></component>
+</ClinicalDocument>
+"#;
+
+#[tokio::test]
+async fn the_clinical_summary_of_a_document_is_served_by_category() {
+    let app = app();
+    let id = upload(&app, "vsm.xml", ALLERGY_DOCUMENT.as_bytes()).await.json()["entries"][0]["id"]
+        .as_u64()
+        .unwrap();
+    let answer = get(&app, &format!("/api/documents/{id}/clinical")).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+    assert_eq!(answer.header("cache-control"), "no-store");
+    let json = answer.json();
+    assert_eq!(json["item_count"], 1, "{json}");
+    let group = &json["groups"][0];
+    assert_eq!(group["category"], "allergies");
+    let item = &group["sections"][0]["items"][0];
+    assert_eq!(item["label"], "PARACETAMOL");
+    assert_eq!(item["label_source"], "substance");
+    assert_eq!(item["kind"]["label"], "allergie médicamenteuse");
+    assert_eq!(item["effective_time"]["low"]["raw"], "20211204");
+    assert_eq!(item["position"]["line"], 7);
+
+    let empty = upload(&app, "a.xml", DOCUMENT.as_bytes()).await.json()["entries"][0]["id"].as_u64().unwrap();
+    let answer = get(&app, &format!("/api/documents/{empty}/clinical")).await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert_eq!(answer.json(), serde_json::json!({ "groups": [], "item_count": 0 }));
+    assert_eq!(get(&app, "/api/documents/9/clinical").await.status, StatusCode::NOT_FOUND);
+}
+
 /// A section whose entry points at a narrative ID that does not exist (line 6).
 const DANGLING_REFERENCE: &str = r##"<?xml version="1.0" encoding="UTF-8"?>
 <ClinicalDocument xmlns="urn:hl7-org:v3">

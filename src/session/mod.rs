@@ -516,6 +516,16 @@ impl Session {
         })
     }
 
+    /// The clinical summary of a document ([`crate::clinical::ClinicalSummary`]), as
+    /// `vigie clinical --json` prints it in its `summary`: categories, sections, items. A
+    /// document without such sections gives an empty summary.
+    pub fn clinical(&mut self, id: usize) -> Result<serde_json::Value, String> {
+        let document = self.document(id)?;
+        serde_json::to_value(crate::clinical::extract(&document)).map_err(|error| {
+            format!("the clinical summary of {} could not be written: {error}", self.entries[id].name)
+        })
+    }
+
     /// Every lab result of document `id`'s patient across the session, by test and date
     /// (see [`crate::results::cumulative`]); empty when the document names no patient.
     pub fn cumulative(&mut self, id: usize) -> Result<crate::results::cumulative::Cumulative, String> {

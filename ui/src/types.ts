@@ -955,3 +955,139 @@ export interface Cumulative {
   reports: number;
 }
 
+// ---- src/clinical/types.rs ------------------------------------------------------------
+
+/** What a clinical section is about; the summary's groups come in this order. */
+export type ClinicalCategory =
+  | 'allergies'
+  | 'adverse-effects'
+  | 'vigilance'
+  | 'problems'
+  | 'medications'
+  | 'medical-history'
+  | 'surgical-history'
+  | 'family-history'
+  | 'risk-factors'
+  | 'social-history'
+  | 'immunizations'
+  | 'pregnancy-history'
+  | 'devices';
+
+/** A code with its label, system and the narrative text it references (`Coded`). */
+export interface ClinicalCoded {
+  code?: string;
+  system?: string;
+  system_name?: string;
+  label?: string;
+  reference?: string;
+  reference_text?: string;
+  null_flavor?: string;
+}
+
+/** A dose or rate: as structured, and the narrative's words. */
+export interface ClinicalAmount {
+  display: string;
+  text?: string;
+}
+
+/** When a treatment is taken: a period (PIVL_TS), an event (EIVL_TS), an interval. */
+export interface ClinicalTiming {
+  xsi_type?: string;
+  period?: string;
+  event?: ClinicalCoded;
+  interval?: Interval;
+  width?: string;
+  text?: string;
+}
+
+export interface ClinicalStep {
+  effective_time?: Interval;
+  dose?: ClinicalAmount;
+  rate?: ClinicalAmount;
+  timing?: ClinicalTiming[];
+}
+
+/** A treatment's or vaccination's particulars (`Administration`). */
+export interface ClinicalAdministration {
+  product?: ClinicalCoded;
+  product_name?: string;
+  route?: ClinicalCoded;
+  approach_site?: ClinicalCoded;
+  dose?: ClinicalAmount;
+  rate?: ClinicalAmount;
+  /** `maxDoseQuantity`: the most that may be taken over a period. */
+  max_dose?: ClinicalAmount;
+  timing?: ClinicalTiming[];
+  steps?: ClinicalStep[];
+  lot_number?: string;
+  dose_number?: string;
+}
+
+export interface ClinicalReaction {
+  label?: string;
+  code?: ClinicalCoded;
+  severity?: ClinicalCoded;
+  effective_time?: Interval;
+  span: Span;
+  position?: Position;
+}
+
+export interface ClinicalDetail {
+  code?: ClinicalCoded;
+  value?: LabValue;
+  effective_time?: Interval;
+  text?: string;
+}
+
+/** Where an item's label comes from (`ItemLabelSource`). */
+export type ClinicalLabelSource = 'substance' | 'product' | 'code' | 'narrative' | 'kind';
+
+/** One clinical statement (`ClinicalItem`). */
+export interface ClinicalItem {
+  statement: string;
+  label?: string;
+  label_source?: ClinicalLabelSource;
+  code?: ClinicalCoded;
+  kind?: ClinicalCoded;
+  value?: LabValue;
+  negated?: boolean;
+  mood?: string;
+  status?: string;
+  clinical_status?: ClinicalCoded;
+  effective_time?: Interval;
+  concern?: { status?: string; effective_time?: Interval };
+  severity?: ClinicalCoded;
+  criticality?: ClinicalCoded;
+  certainty?: ClinicalCoded;
+  substance?: ClinicalCoded;
+  reactions?: ClinicalReaction[];
+  relative?: ClinicalCoded;
+  administration?: ClinicalAdministration;
+  target_sites?: ClinicalCoded[];
+  reasons?: ClinicalCoded[];
+  details?: ClinicalDetail[];
+  performers?: string[];
+  comments?: { text?: string; reference?: string }[];
+  text_reference?: string;
+  text?: string;
+  span: Span;
+  position?: Position;
+}
+
+export interface ClinicalSection {
+  category: ClinicalCategory;
+  title?: string;
+  code?: ClinicalCoded;
+  xml_id?: string;
+  items?: ClinicalItem[];
+  /** The section's narrative as plain text, when some item's subject is not coded. */
+  narrative?: string;
+  span: Span;
+  position?: Position;
+}
+
+/** The clinical summary of a document (`GET /api/documents/{id}/clinical`, `document_clinical`). */
+export interface ClinicalSummary {
+  groups: { category: ClinicalCategory; sections: ClinicalSection[] }[];
+  item_count: number;
+}

@@ -5,6 +5,7 @@
 import type {
   Added,
   CheckReport,
+  ClinicalSummary,
   Cumulative,
   Entry,
   IndexingProgress,
@@ -39,6 +40,9 @@ export interface Backend {
   /** Every lab result of the document's patient across the session, by test and date
    *  (empty without a patient or results). */
   documentCumulative(id: number): Promise<Cumulative>;
+  /** The clinical summary of a document: allergies, problems, treatments, history,
+   *  vaccinations… by category (empty for a document without such sections). */
+  documentClinical(id: number): Promise<ClinicalSummary>;
   /** The decoded XML source of a document. */
   documentSource(id: number): Promise<string>;
   /** Checks a document, layer by layer: each layer's status and every issue, located. A

@@ -1,6 +1,6 @@
 // `vigie serve`'s HTTP API (docs/api.md). Errors come back as `{"error": "..."}`.
 
-import type { Added, CheckReport, Cumulative, Entry, LabReport, LibraryQuery, LibraryResults, RecentFolder, Report } from '../types';
+import type { Added, CheckReport, ClinicalSummary, Cumulative, Entry, LabReport, LibraryQuery, LibraryResults, RecentFolder, Report } from '../types';
 import { BackendError, type Backend, type DropEvents } from './backend';
 
 export class HttpBackend implements Backend {
@@ -54,6 +54,10 @@ export class HttpBackend implements Backend {
 
   async documentCumulative(id: number): Promise<Cumulative> {
     return (await this.request(`/documents/${id}/cumulative`)).json() as Promise<Cumulative>;
+  }
+
+  async documentClinical(id: number): Promise<ClinicalSummary> {
+    return (await this.request(`/documents/${id}/clinical`)).json() as Promise<ClinicalSummary>;
   }
 
   async documentSource(id: number): Promise<string> {

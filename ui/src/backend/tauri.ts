@@ -9,6 +9,7 @@ import { getCurrentWebview } from '@tauri-apps/api/webview';
 import type {
   Added,
   CheckReport,
+  ClinicalSummary,
   Cumulative,
   Entry,
   IndexingProgress,
@@ -56,6 +57,10 @@ export class TauriBackend implements Backend {
 
   documentCumulative(id: number): Promise<Cumulative> {
     return call('document_cumulative', { id });
+  }
+
+  documentClinical(id: number): Promise<ClinicalSummary> {
+    return call('document_clinical', { id });
   }
 
   documentSource(id: number): Promise<string> {
