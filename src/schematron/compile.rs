@@ -23,6 +23,7 @@ use xot::xmlname::OwnedName;
 use super::context::Selector;
 use super::model::{CheckKind, Expanded, Let, MessagePart, Origin, Rule, RuleItem, SetupNote};
 use super::optimize::{hoist_documents, index_lookups};
+use super::pattern::Pattern;
 use super::xpath_text::{rewrite_xslt_functions, variable_refs, xslt_only_function};
 
 /// Namespaces the ISO skeleton's generated stylesheet always declares.
@@ -110,6 +111,10 @@ pub(crate) struct CompiledCheck {
     /// How many of the rule's lets precede it (and are visible to it).
     lets_before: usize,
     pub test: Lazy,
+    /// The test as the predicate of `*[test]`, when it is in the native subset
+    /// (`pattern.rs`: paths, `not()`, `and`/`or`, `=`/`!=` against literals): evaluated by
+    /// Vigie on element nodes, never compiled by xee.
+    pub native: Option<Pattern>,
     /// `$vigie-nodes ! boolean(test)`: one boolean per node (when the test reads no
     /// computed rule variable).
     pub batch: Option<Lazy>,
@@ -170,6 +175,8 @@ pub(crate) struct Compiler {
     constant_arguments: std::collections::HashSet<String>,
     /// Constant document paths kept in variables, by text.
     hoisted: HashMap<String, std::rc::Rc<Hoisted>>,
+    /// Prefix → URI, for the native pattern parser (tests in the subset).
+    native_namespaces: HashMap<String, String>,
     pub notes: Vec<SetupNote>,
 }
 
@@ -189,8 +196,10 @@ impl Compiler {
             namespaces.retain(|(p, _)| p != prefix);
             namespaces.push((prefix.clone(), uri.clone()));
         }
+        let native_namespaces = namespaces.iter().cloned().collect();
         Self {
             namespaces,
+            native_namespaces,
             base_uri,
             slots: HashMap::new(),
             scope: HashMap::new(),
@@ -420,6 +429,8 @@ impl Compiler {
                     items.push(CompiledItem::Check(Box::new(CompiledCheck {
                         lets_before: lets.len(),
                         test: Lazy::new(check.test.clone(), what, &check.origin, false),
+                        native: super::pattern::parse(&format!("*[{}]", check.test), &self.native_namespaces)
+                            .ok(),
                         batch: batch_text(&check.test, &let_values)
                             .map(|text| Lazy::new(text, what, &check.origin, true)),
                         message,

@@ -17,6 +17,9 @@
 //!   a few of the kit's) are matched by Vigie through per-document indexes (`matcher.rs`),
 //!   the others selected by xee (`context.rs`); a node fires the first matching rule of
 //!   each pattern;
+//! - asserts and reports whose test is in the same native subset (paths, `not()`, `and`,
+//!   `or`, `=`/`!=` against literals: a fifth of the kit's distinct tests, the cheapest)
+//!   are evaluated by Vigie on the nodes their rule fired on, never compiled by xee;
 //! - each distinct expression is compiled once per thread; with [`CompileOptions::lazy`]
 //!   (the kit), a rule's tests only when the rule first fires;
 //! - each distinct check is evaluated for all the nodes its rules fired on in one call;

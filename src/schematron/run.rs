@@ -224,7 +224,7 @@ pub(crate) fn run(
         firings.push(firing);
     }
 
-    let verdicts = batch_verdicts(&mut ev, schema, &firings, &root);
+    let verdicts = batch_verdicts(&mut ev, schema, &firings, &root, &loaded.index);
 
     let mut fired_out = Vec::new();
     for (p, firing) in firings.into_iter().enumerate() {
@@ -275,6 +275,7 @@ fn batch_verdicts(
     schema: &Expanded,
     firings: &[Vec<(u32, usize, xot::Node)>],
     root: &Item,
+    index: &matcher::Index,
 ) -> HashMap<(usize, usize, usize), Option<Vec<bool>>> {
     let compiled = ev.compiled;
     // the nodes of each (pattern, rule), in document order
@@ -306,6 +307,15 @@ fn batch_verdicts(
         for (i, item) in body.items.iter().enumerate() {
             let CompiledItem::Check(check) = item else { continue };
             out.insert((*p, *r, i), None);
+            if let Some(test) = &check.native {
+                let xot = ev.documents.xot();
+                let truths: Option<Vec<bool>> =
+                    nodes.iter().map(|&node| matcher::holds(xot, index, test, node)).collect();
+                if let Some(truths) = truths {
+                    out.insert((*p, *r, i), Some(truths));
+                    continue;
+                }
+            }
             let Some(batch) = &check.batch else { continue };
             let Ok(program) = compiled.program(batch, body, check) else { continue };
             let key = (program.text(), program.vars.iter().map(|(slot, _)| *slot).collect::<Vec<_>>());
