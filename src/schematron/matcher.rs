@@ -182,6 +182,15 @@ impl Matcher<'_> {
             Pred::And(parts) => parts.iter().all(|p| self.truth(node, p)),
             Pred::Or(parts) => parts.iter().any(|p| self.truth(node, p)),
             Pred::Not(inner) => !self.truth(node, inner),
+            Pred::Const(value) => *value,
+            Pred::Count { path, op, n } => {
+                let mut count = 0u64;
+                self.walk(node, &path.steps, false, &mut |_| {
+                    count += 1;
+                    false
+                });
+                op.holds(count, *n)
+            }
             Pred::Exists(paths) => {
                 paths.iter().any(|path| self.walk(node, &path.steps, false, &mut |_| true))
             }

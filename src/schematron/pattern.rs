@@ -1,6 +1,7 @@
 //! Rule contexts that Vigie matches natively: XSLT match patterns made of element steps
 //! (child `/` and descendant `//` separators, name tests and wildcards) whose predicates
-//! are boolean combinations of paths, `not()` and `=` / `!=` against string literals.
+//! are boolean combinations of paths, `not()` and `=` / `!=` against string literals,
+//! `count(path)` compared with a whole number, and whole numbers as flags (`1 and …`).
 //!
 //! That covers the contexts of the ANS kit (`//hl7:ClinicalDocument[hl7:typeId[@root =
 //! '…']]/hl7:recordTarget[not(@nullFlavor)]`, `*[cda:templateId/@root='…']`...). Matching
@@ -81,6 +82,39 @@ pub(crate) enum Pred {
         equal: bool,
         right: Operand,
     },
+    /// `count(path) op n`: how many items the path selects, against a whole number.
+    Count {
+        path: Path,
+        op: Cmp,
+        n: u64,
+    },
+    /// A number used as a boolean (`1 and …`, as the kit's abstract patterns pass flags):
+    /// never a whole predicate, which would be positional.
+    Const(bool),
+}
+
+/// A numeric comparison operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Cmp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl Cmp {
+    pub fn holds(self, a: u64, b: u64) -> bool {
+        match self {
+            Cmp::Eq => a == b,
+            Cmp::Ne => a != b,
+            Cmp::Lt => a < b,
+            Cmp::Le => a <= b,
+            Cmp::Gt => a > b,
+            Cmp::Ge => a >= b,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -125,6 +159,11 @@ enum Token {
     Star,
     Equal,
     NotEqual,
+    /// `<`, `<=`, `>`, `>=`.
+    Less(bool),
+    Greater(bool),
+    /// A whole number.
+    Number(u64),
     /// `.`, the context node.
     Dot,
     /// `prefix:local`, `local`, `prefix:*` or `*:local`.
@@ -187,6 +226,22 @@ fn tokenize(text: &str) -> Result<Vec<Token>, Refused> {
             '!' if chars.get(i + 1) == Some(&'=') => {
                 tokens.push(Token::NotEqual);
                 i += 2;
+            }
+            '<' | '>' => {
+                let or_equal = chars.get(i + 1) == Some(&'=');
+                tokens.push(if c == '<' { Token::Less(or_equal) } else { Token::Greater(or_equal) });
+                i += 1 + usize::from(or_equal);
+            }
+            c if c.is_ascii_digit() => {
+                let start = i;
+                while i < chars.len() && chars[i].is_ascii_digit() {
+                    i += 1;
+                }
+                if chars.get(i).is_some_and(|&c| c == '.' || c == 'e' || c == 'E' || name_start(c)) {
+                    return Err("a number that is not a whole number".into());
+                }
+                let digits: String = chars[start..i].iter().collect();
+                tokens.push(Token::Number(digits.parse().map_err(|_| "a number too large".to_owned())?));
             }
             '\'' | '"' => {
                 let mut value = String::new();
@@ -377,7 +432,11 @@ impl Parser<'_> {
     fn predicates(&mut self) -> Result<Vec<Pred>, Refused> {
         let mut predicates = Vec::new();
         while self.eat(&Token::LBracket) {
-            predicates.push(self.or()?);
+            let predicate = self.or()?;
+            if let Pred::Const(_) = predicate {
+                return Err("a number as a whole predicate is a position".into());
+            }
+            predicates.push(predicate);
             self.expect(&Token::RBracket)?;
         }
         Ok(predicates)
@@ -418,6 +477,34 @@ impl Parser<'_> {
             self.expect(&Token::RParen)?;
             return self.no_comparison_after(inner);
         }
+        if let Some(Token::Number(n)) = self.peek().cloned() {
+            self.at += 1;
+            return self.no_comparison_after(Pred::Const(n != 0));
+        }
+        if self.is_keyword("count") && matches!(self.tokens.get(self.at + 1), Some(Token::LParen)) {
+            self.at += 2;
+            let path = self.path()?;
+            // a path through `//` can reach a node twice (nested steps): not counted natively
+            if path.steps.iter().any(|s| matches!(s, PathStep::Element { sep: Sep::Descendant, .. })) {
+                return Err("count() of a path through //".into());
+            }
+            self.expect(&Token::RParen)?;
+            let op = match self.peek() {
+                Some(Token::Equal) => Cmp::Eq,
+                Some(Token::NotEqual) => Cmp::Ne,
+                Some(Token::Less(false)) => Cmp::Lt,
+                Some(Token::Less(true)) => Cmp::Le,
+                Some(Token::Greater(false)) => Cmp::Gt,
+                Some(Token::Greater(true)) => Cmp::Ge,
+                _ => return Err("count() not compared with a number".into()),
+            };
+            self.at += 1;
+            let Some(Token::Number(n)) = self.peek().cloned() else {
+                return Err("count() not compared with a whole number".into());
+            };
+            self.at += 1;
+            return Ok(Pred::Count { path, op, n });
+        }
         let left = self.operand()?;
         let equal = match self.peek() {
             Some(Token::Equal) => true,
@@ -436,7 +523,9 @@ impl Parser<'_> {
 
     fn no_comparison_after(&self, pred: Pred) -> Result<Pred, Refused> {
         match self.peek() {
-            Some(Token::Equal) | Some(Token::NotEqual) => Err("comparison of a boolean".into()),
+            Some(Token::Equal | Token::NotEqual | Token::Less(_) | Token::Greater(_)) => {
+                Err("comparison of a boolean or a number".into())
+            }
             _ => Ok(pred),
         }
     }
@@ -565,11 +654,29 @@ mod tests {
     }
 
     #[test]
+    fn counts_and_number_flags() {
+        let test = |t: &str| parse(&format!("*[{t}]"), &ns());
+        assert!(test("count(cda:id)=1").is_ok());
+        assert!(test("count(cda:entry/cda:act[@classCode='ACT']) >= 2 or not(cda:entry)").is_ok());
+        assert!(test("(1 and (@nullFlavor='UNK' or @code))").is_ok());
+        assert!(test("0 or @code").is_ok());
+        // a number as a whole predicate is a position, not a boolean
+        assert!(test("1").is_err());
+        assert!(parse("cda:entry[1]", &ns()).is_err());
+        assert!(parse("cda:entry[(2)]", &ns()).is_err());
+        // counts through // could count a node twice; decimals and counts compared to paths
+        assert!(test("count(cda:a//cda:b)=1").is_err());
+        assert!(test("count(cda:id)=1.5").is_err());
+        assert!(test("count(cda:id)=count(cda:code)").is_err());
+        assert!(test("@value > 0").is_err());
+    }
+
+    #[test]
     fn outside_the_subset() {
         for context in [
             "$elt",
             "cda:entry[1]",
-            "x[count(y) > 1]",
+            "x[count(y) > last()]",
             "x[contains(@a, 'b')]",
             "x/@code",
             "x[../y]",
