@@ -15,6 +15,7 @@ fn main() {
         "document_results",
         "document_cumulative",
         "document_clinical",
+        "document_render",
         "check_document",
         "document_attachment",
         "cancel_indexing",

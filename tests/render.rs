@@ -290,6 +290,15 @@ fn an_html_data_url_is_not_a_link() {
 }
 
 #[test]
+fn an_svg_image_with_script_is_not_rendered() {
+    let r = hostile("svg-script.xml");
+    assert_safe(&r.html, "svg-script");
+    assert!(!r.html.contains("<svg") && !r.html.contains("<img"), "neither inline nor as an image");
+    assert!(r.html.contains("[pièce jointe image/svg+xml"), "a placeholder says what it is");
+    reported(&r.report, "active-media", "image/svg+xml");
+}
+
+#[test]
 fn an_html_body_is_not_rendered() {
     let r = hostile("html-body.xml");
     assert_safe(&r.html, "html-body");

@@ -94,6 +94,16 @@ pub fn document_clinical(session: State<'_, SharedSession>, id: usize) -> Result
     lock(&session).clinical(id)
 }
 
+/// Document `id` as the hardened page for the sandboxed iframe and its security report
+/// (`GET /api/documents/{id}/render`: `{ html, report }`).
+#[tauri::command(async)]
+pub fn document_render(
+    session: State<'_, SharedSession>,
+    id: usize,
+) -> Result<vigie::render::Rendered, String> {
+    lock(&session).render(id)
+}
+
 /// Every lab result of document `id`'s patient across the session, by test and date
 /// (`GET /api/documents/{id}/cumulative`).
 #[tauri::command(async)]

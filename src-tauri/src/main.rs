@@ -174,6 +174,7 @@ fn app<R: Runtime>(builder: Builder<R>, session: Session) -> Builder<R> {
             commands::document_results,
             commands::document_cumulative,
             commands::document_clinical,
+            commands::document_render,
             commands::check_document,
             commands::document_attachment,
             indexing::cancel_indexing,

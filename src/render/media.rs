@@ -27,6 +27,13 @@ fn image_type(bytes: &[u8]) -> Option<&'static str> {
     }
 }
 
+/// Whether content of this media type can carry script or load other content (HTML, SVG,
+/// XML): never rendered, and listed in the security report.
+fn is_active(media_type: &str) -> bool {
+    let media_type = media_type.to_ascii_lowercase();
+    media_type.contains("html") || media_type.contains("xml") || media_type.contains("svg")
+}
+
 fn is_embeddable_image(media_type: Option<&str>) -> bool {
     matches!(
         media_type.map(|m| m.trim().to_ascii_lowercase()).as_deref(),
@@ -140,6 +147,14 @@ impl Renderer<'_> {
             }
         }
         if !is_embeddable_image(attachment.media_type.as_deref()) {
+            if is_active(media_type) {
+                self.neutralised(
+                    "active-media",
+                    span,
+                    format!("observationMedia {media_type} (contenu actif possible)"),
+                    "not rendered, placeholder shown",
+                );
+            }
             placeholder(
                 out,
                 &format!(
@@ -233,8 +248,7 @@ impl Renderer<'_> {
                 out.push_str(").</p>\n");
             }
             _ => {
-                let active =
-                    media_type.contains("html") || media_type.contains("xml") || media_type.contains("svg");
+                let active = is_active(&media_type);
                 if active {
                     self.neutralised(
                         "active-body",

@@ -40,16 +40,35 @@ pub struct RenderOptions {
     pub max_image_bytes: usize,
     /// Largest `text/plain` body decoded and shown.
     pub max_text_bytes: usize,
+    /// Whether the page begins with the header card. The app shows its own card above the
+    /// page and asks for none.
+    pub header_card: bool,
+    /// Whether each section carries `data-span="start-end"` (its bytes in the decoded
+    /// source), so that the app can find the section holding a finding.
+    pub section_spans: bool,
+}
+
+impl RenderOptions {
+    /// The page as the app shows it under its own header card, in a sandboxed iframe.
+    pub fn embedded() -> Self {
+        Self { header_card: false, section_spans: true, ..Self::default() }
+    }
 }
 
 impl Default for RenderOptions {
     fn default() -> Self {
-        Self { max_image_bytes: 16 * 1024 * 1024, max_text_bytes: 8 * 1024 * 1024 }
+        Self {
+            max_image_bytes: 16 * 1024 * 1024,
+            max_text_bytes: 8 * 1024 * 1024,
+            header_card: true,
+            section_spans: false,
+        }
     }
 }
 
-/// A rendered document: the HTML page and what was neutralised to make it safe.
-#[derive(Debug, Clone)]
+/// A rendered document: the HTML page and what was neutralised to make it safe (the JSON of
+/// `GET /api/documents/{id}/render`).
+#[derive(Debug, Clone, Serialize)]
 pub struct Rendered {
     pub html: String,
     pub report: Vec<Neutralised>,
@@ -155,7 +174,9 @@ impl<'d> Renderer<'d> {
                  affichée.</p>\n",
             );
         }
-        header::card(out, &cda.header);
+        if self.options.header_card {
+            header::card(out, &cda.header);
+        }
         match &cda.body {
             Body::Structured { sections, .. } => {
                 if !sections.is_empty() {
@@ -196,6 +217,9 @@ impl<'d> Renderer<'d> {
     fn section(&mut self, out: &mut String, section: &Section, anchor: &str, level: usize) {
         out.push_str("<section class=\"cda-section\" id=\"");
         out.push_str(anchor);
+        if self.options.section_spans {
+            out.push_str(&format!("\" data-span=\"{}-{}", section.span.start, section.span.end));
+        }
         out.push_str("\">\n");
         if let Some(id) = &section.xml_id {
             out.push_str("<span id=\"");

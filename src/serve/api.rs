@@ -1,5 +1,5 @@
-//! The JSON API over the session: list, add, report, results, clinical, source, check, attachment (see
-//! `docs/api.md`).
+//! The JSON API over the session: list, add, report, results, clinical, render, source, check,
+//! attachment (see `docs/api.md`).
 //!
 //! Reading a document is blocking work (file I/O, parsing up to the input limit): each
 //! handler runs it on the blocking pool, holding the session's lock only there.
@@ -122,6 +122,16 @@ pub(crate) async fn clinical(
 ) -> Result<Response, ApiError> {
     let clinical = with_session(session, Some(id), move |s| s.clinical(id)).await?;
     Ok(Json(clinical).into_response())
+}
+
+/// `GET /api/documents/{id}/render`: the hardened page for the app's sandboxed iframe
+/// (`srcdoc`) and its security report (`{ html, report }`, see `docs/api.md`).
+pub(crate) async fn render(
+    State(session): State<SharedSession>,
+    Path(id): Path<usize>,
+) -> Result<Response, ApiError> {
+    let rendered = with_session(session, Some(id), move |s| s.render(id)).await?;
+    Ok(Json(rendered).into_response())
 }
 
 /// The decoded source, shared with the session's cache rather than copied.

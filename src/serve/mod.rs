@@ -121,6 +121,7 @@ pub fn router(session: SharedSession, port: u16) -> Router {
         .route("/api/documents/{id}/results", get(api::results))
         .route("/api/documents/{id}/cumulative", get(api::cumulative))
         .route("/api/documents/{id}/clinical", get(api::clinical))
+        .route("/api/documents/{id}/render", get(api::render))
         .route("/api/documents/{id}/source", get(api::source))
         .route("/api/documents/{id}/check", get(api::check))
         .route("/api/documents/{id}/attachments/{index}", get(api::attachment))

@@ -288,6 +288,45 @@ async fn the_clinical_summary_of_a_document_is_served_by_category() {
     assert_eq!(get(&app, "/api/documents/9/clinical").await.status, StatusCode::NOT_FOUND);
 }
 
+/// A section whose link is `javascript:` (line 5) and whose cell carries an event handler.
+const HOSTILE_DOCUMENT: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<ClinicalDocument xmlns="urn:hl7-org:v3">
+  <title>Compte rendu</title>
+  <component><structuredBody><component><section><title>Résultats</title><text>
+    <linkHtml href="javascript:window.pwned=1">voir</linkHtml>
+    <table><tbody><tr><td onmouseover="window.pwned=1">Hémoglobine</td></tr></tbody></table>
+  </text></section></component></structuredBody></component>
+</ClinicalDocument>
+"#;
+
+#[tokio::test]
+async fn a_document_is_rendered_for_the_iframe_with_its_security_report() {
+    let app = app();
+    let id = upload(&app, "hostile.xml", HOSTILE_DOCUMENT.as_bytes()).await.json()["entries"][0]["id"]
+        .as_u64()
+        .unwrap();
+    let answer = get(&app, &format!("/api/documents/{id}/render")).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+    assert_eq!(answer.header("cache-control"), "no-store");
+    let json = answer.json();
+    let html = json["html"].as_str().unwrap();
+    // A whole page, with the renderer's own CSP, without the header card the app shows.
+    assert!(html.starts_with("<!DOCTYPE html>"), "{html}");
+    assert!(html.contains(crate::render::CONTENT_SECURITY_POLICY), "{html}");
+    assert!(!html.contains("class=\"vg-card\""), "{html}");
+    assert!(html.contains("Hémoglobine"));
+    assert!(html.contains("data-span=\""), "sections carry their span: {html}");
+    assert!(!html.contains("javascript:") && !html.contains("onmouseover"), "{html}");
+    let report = json["report"].as_array().unwrap();
+    let codes: Vec<_> = report.iter().map(|n| n["code"].as_str().unwrap()).collect();
+    assert_eq!(report.len(), 2, "{json}");
+    assert!(report.iter().all(|n| n["what"].is_string() && n["action"].is_string()), "{json}");
+    let link = report.iter().find(|n| n["what"].as_str().unwrap().contains("javascript:")).expect("the link");
+    assert_eq!(link["position"]["line"], 5, "{json} ({codes:?})");
+
+    assert_eq!(get(&app, "/api/documents/9/render").await.status, StatusCode::NOT_FOUND);
+}
+
 /// A section whose entry points at a narrative ID that does not exist (line 6).
 const DANGLING_REFERENCE: &str = r##"<?xml version="1.0" encoding="UTF-8"?>
 <ClinicalDocument xmlns="urn:hl7-org:v3">

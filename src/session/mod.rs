@@ -526,6 +526,14 @@ impl Session {
         })
     }
 
+    /// Document `id` rendered for the app ([`crate::render::RenderOptions::embedded`]): the
+    /// hardened page without its header card (the app shows its own), each section with its
+    /// span, and the security report of what was neutralised.
+    pub fn render(&mut self, id: usize) -> Result<crate::render::Rendered, String> {
+        let document = self.document(id)?;
+        Ok(crate::render::render(&document, &crate::render::RenderOptions::embedded()))
+    }
+
     /// Every lab result of document `id`'s patient across the session, by test and date
     /// (see [`crate::results::cumulative`]); empty when the document names no patient.
     pub fn cumulative(&mut self, id: usize) -> Result<crate::results::cumulative::Cumulative, String> {

@@ -2,17 +2,15 @@ import { describe, expect, it } from 'vitest';
 
 import {
   codeText,
-  flattenSections,
   formatInterval,
   formatSize,
   formatTimestamp,
   givenNames,
   identifierText,
-  narrativeLines,
   overviewOf,
   personName,
 } from './format';
-import type { Narrative, NarrativeNode, PersonName, Report, Section, Timestamp } from './types';
+import type { PersonName, Report, Timestamp } from './types';
 
 const span = { start: 0, end: 0 };
 
@@ -23,9 +21,6 @@ function name(...parts: [PersonName['parts'][number]['kind'], string, string?][]
 function ts(raw: string, iso: string, display: string): Timestamp {
   return { raw, iso, display, precision: 'day' };
 }
-
-const el = (name: string, ...children: NarrativeNode[]): NarrativeNode => ({ type: 'element', name, children, span });
-const text = (t: string): NarrativeNode => ({ type: 'text', text: t, span });
 
 describe('codeText', () => {
   it('prefers the known label, then the displayName, the original text, the code', () => {
@@ -110,47 +105,7 @@ describe('dates and sizes', () => {
   });
 });
 
-describe('narrativeLines', () => {
-  it('puts paragraphs, items and rows on lines of their own, cells separated', () => {
-    const narrative: Narrative = {
-      span,
-      nodes: [
-        el('paragraph', text('Résultat '), el('content', text('normal')), text('.')),
-        el('list', el('item', text('un')), el('item', text('deux'))),
-        el('table', el('tbody', el('tr', el('th', text('TSH')), el('td', text(' 1,2 '), text('mUI/L'))))),
-        text('fin'),
-        el('br'),
-        text('suite'),
-      ],
-    };
-    expect(narrativeLines(narrative)).toEqual(['Résultat normal.', '• un', '• deux', 'TSH | 1,2 mUI/L', 'fin', 'suite']);
-  });
-
-  it('keeps markup as text and names embedded media', () => {
-    const narrative: Narrative = {
-      span,
-      nodes: [
-        el('paragraph', text('<script>alert(1)</script>')),
-        { type: 'element', name: 'renderMultiMedia', attributes: [['referencedObject', 'img1']], span },
-      ],
-    };
-    expect(narrativeLines(narrative, (ref) => `[media ${ref}]`)).toEqual(['<script>alert(1)</script>', '[media img1]']);
-  });
-});
-
-describe('sections and overview', () => {
-  it('numbers nested sections depth-first', () => {
-    const section = (title: string, ...sections: Section[]): Section => ({ title: { text: title, span }, sections, span });
-    const rows = flattenSections([section('A', section('A1'), section('A2', section('A2a'))), section('B')]);
-    expect(rows.map((r) => `${r.number} ${r.section.title?.text} ${r.depth}`)).toEqual([
-      '1 A 0',
-      '1.1 A1 1',
-      '1.2 A2 1',
-      '1.2.1 A2a 2',
-      '2 B 0',
-    ]);
-  });
-
+describe('overview', () => {
   it('reads the list facts from a report', () => {
     const report: Report = {
       file: 'a.xml',

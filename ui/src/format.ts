@@ -5,15 +5,11 @@ import { translate, type Locale } from './i18n';
 import type {
   Address,
   Code,
-  ClinicalDocument,
   Identifier,
   Interval,
-  Narrative,
-  NarrativeNode,
   Overview,
   PersonName,
   Report,
-  Section,
   Telecom,
   Timestamp,
 } from './types';
@@ -176,70 +172,6 @@ export function telecomText(telecom: Telecom, locale: Locale): string {
   return [prefix[telecom.kind], telecom.value].filter(Boolean).join(' ');
 }
 
-/** Narrative elements that start and end a line of their own. */
-const BLOCKS = new Set(['paragraph', 'list', 'item', 'table', 'caption', 'thead', 'tbody', 'tfoot', 'tr', 'br']);
-
-/** A section's narrative as plain lines of text: text nodes joined, paragraphs, list items
- *  and table rows on lines of their own, table cells separated by " | ". No markup survives:
- *  the result is only ever shown as text. `media` names a renderMultiMedia reference. */
-export function narrativeLines(narrative: Narrative | undefined, media: (ref: string) => string = (r) => `[${r}]`): string[] {
-  if (!narrative) return [];
-  const lines: string[] = [];
-  let line = '';
-  const flush = () => {
-    const text = line.replace(/\s+/g, ' ').trim();
-    if (text) lines.push(text);
-    line = '';
-  };
-  const inline = (node: NarrativeNode): string => {
-    if (node.type === 'text') return node.text;
-    if (node.name === 'renderMultiMedia') {
-      const ref = node.attributes?.find(([name]) => name === 'referencedObject')?.[1] ?? '';
-      return ` ${media(ref)} `;
-    }
-    if (node.name === 'br') return ' ';
-    return (node.children ?? []).map(inline).join(node.name === 'td' || node.name === 'th' ? ' ' : '');
-  };
-  const walk = (node: NarrativeNode) => {
-    if (node.type === 'text') {
-      line += node.text;
-      return;
-    }
-    if (node.name === 'tr') {
-      flush();
-      const cells = (node.children ?? [])
-        .filter((c) => c.type === 'element' && (c.name === 'td' || c.name === 'th'))
-        .map((c) => inline(c).replace(/\s+/g, ' ').trim());
-      if (cells.some(Boolean)) lines.push(cells.join(' | '));
-      return;
-    }
-    if (node.name === 'renderMultiMedia') {
-      line += inline(node);
-      return;
-    }
-    const block = BLOCKS.has(node.name);
-    if (block) flush();
-    if (node.name === 'item') line += '• ';
-    for (const child of node.children ?? []) walk(child);
-    if (block) flush();
-  };
-  for (const node of narrative.nodes) walk(node);
-  flush();
-  return lines;
-}
-
-/** Every section with its depth and number ("2.1"), depth-first: a flat table of nested sections. */
-export function flattenSections(
-  sections: Section[],
-  depth = 0,
-  prefix = '',
-): { section: Section; depth: number; number: string }[] {
-  return sections.flatMap((section, index) => {
-    const number = `${prefix}${index + 1}`;
-    return [{ section, depth, number }, ...flattenSections(section.sections ?? [], depth + 1, `${number}.`)];
-  });
-}
-
 /** The list facts of a document read from its report: the same as src/session.rs `Overview::of`. */
 export function overviewOf(report: Report): Overview {
   const header = report.document?.header;
@@ -259,9 +191,4 @@ export function overviewOf(report: Report): Overview {
   const patient = nonEmpty(personName(header?.patients[0]?.names[0]));
   if (patient) overview.patient = patient;
   return overview;
-}
-
-/** The sections of a document's body, empty for a non-XML or missing body. */
-export function bodySections(document: ClinicalDocument | undefined): Section[] {
-  return document?.body.kind === 'structured' ? document.body.sections : [];
 }

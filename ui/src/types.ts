@@ -1091,3 +1091,23 @@ export interface ClinicalSummary {
   groups: { category: ClinicalCategory; sections: ClinicalSection[] }[];
   item_count: number;
 }
+
+/** One item of the security report: something of the document not rendered as written, where
+ *  it is, and what was done instead (`src/render/mod.rs`, `Neutralised`). */
+export interface Neutralised {
+  /** A stable kebab-case name of the kind of item (`unsafe-link`, `event-handler`…). */
+  code: string;
+  /** What was found, as written in the document (`linkHtml href="javascript:…"`). */
+  what: string;
+  /** What the renderer did instead, in French (`lien retiré, texte conservé`). */
+  action: string;
+  span: Span;
+  position?: Position;
+}
+
+/** A document rendered for the sandboxed iframe (`GET /api/documents/{id}/render`): a whole
+ *  page with its inline CSS and its own strict CSP, and what was neutralised to make it safe. */
+export interface Rendered {
+  html: string;
+  report: Neutralised[];
+}

@@ -13,6 +13,7 @@ import type {
   LibraryQuery,
   LibraryResults,
   RecentFolder,
+  Rendered,
   Report,
 } from '../types';
 
@@ -43,6 +44,9 @@ export interface Backend {
   /** The clinical summary of a document: allergies, problems, treatments, history,
    *  vaccinations… by category (empty for a document without such sections). */
   documentClinical(id: number): Promise<ClinicalSummary>;
+  /** The document as a hardened page for a sandboxed iframe (`srcdoc`), with the security
+   *  report of what was neutralised. */
+  documentRender(id: number): Promise<Rendered>;
   /** The decoded XML source of a document. */
   documentSource(id: number): Promise<string>;
   /** Checks a document, layer by layer: each layer's status and every issue, located. A

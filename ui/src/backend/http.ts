@@ -1,6 +1,6 @@
 // `vigie serve`'s HTTP API (docs/api.md). Errors come back as `{"error": "..."}`.
 
-import type { Added, CheckReport, ClinicalSummary, Cumulative, Entry, LabReport, LibraryQuery, LibraryResults, RecentFolder, Report } from '../types';
+import type { Added, CheckReport, ClinicalSummary, Cumulative, Entry, LabReport, LibraryQuery, LibraryResults, RecentFolder, Rendered, Report } from '../types';
 import { BackendError, type Backend, type DropEvents } from './backend';
 
 export class HttpBackend implements Backend {
@@ -58,6 +58,10 @@ export class HttpBackend implements Backend {
 
   async documentClinical(id: number): Promise<ClinicalSummary> {
     return (await this.request(`/documents/${id}/clinical`)).json() as Promise<ClinicalSummary>;
+  }
+
+  async documentRender(id: number): Promise<Rendered> {
+    return (await this.request(`/documents/${id}/render`)).json() as Promise<Rendered>;
   }
 
   async documentSource(id: number): Promise<string> {

@@ -17,6 +17,7 @@ import type {
   LibraryQuery,
   LibraryResults,
   RecentFolder,
+  Rendered,
   Report,
 } from '../types';
 import { BackendError, type Backend, type DropEvents } from './backend';
@@ -61,6 +62,10 @@ export class TauriBackend implements Backend {
 
   documentClinical(id: number): Promise<ClinicalSummary> {
     return call('document_clinical', { id });
+  }
+
+  documentRender(id: number): Promise<Rendered> {
+    return call('document_render', { id });
   }
 
   documentSource(id: number): Promise<string> {
