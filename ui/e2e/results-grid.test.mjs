@@ -90,6 +90,19 @@ test('the results grid shows values, ranges and flags in words, and filters the 
   const line = Number((await link.innerText()).match(/\d+/)?.[0]);
   assert.equal(await page.locator('[data-testid=source-view] .cm-issue-line').getAttribute('data-issue-line'), String(line));
 
+  // A row links to the narrative it references (#resultat-01), shown and flashed in the
+  // rendered document.
+  const narrative = tsh.getByTestId('result-narrative');
+  assert.equal(await narrative.innerText(), 'Texte du compte rendu');
+  assert.match((await narrative.getAttribute('title')) ?? '', /#resultat-01/);
+  await narrative.click();
+  const cell = page.frameLocator('iframe.rendered').locator('#n-resultat-01');
+  assert.match(await cell.innerText(), /Thyréostimuline \(TSH\)/);
+  await page.waitForFunction(() => {
+    const frame = document.querySelector('iframe.rendered');
+    return frame instanceof HTMLIFrameElement && frame.contentDocument?.getElementById('n-resultat-01')?.hasAttribute('data-flash');
+  });
+
   // English is one click away.
   await page.getByRole('button', { name: 'EN', exact: true }).click();
   await grid.getByLabel('Abnormal only').waitFor();

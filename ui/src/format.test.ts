@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import {
   codeText,
+  narrativeId,
   formatInterval,
   formatSize,
   formatTimestamp,
@@ -21,6 +22,14 @@ function name(...parts: [PersonName['parts'][number]['kind'], string, string?][]
 function ts(raw: string, iso: string, display: string): Timestamp {
   return { raw, iso, display, precision: 'day' };
 }
+
+describe('narrativeId', () => {
+  it('is the id the renderer gives the referenced element', () => {
+    expect(narrativeId('#res-1')).toBe('n-res-1');
+    expect(narrativeId(' #a b')).toBe('n-a_b');
+    expect(narrativeId('#Résultat.1:x')).toBe('n-R_sultat.1:x');
+  });
+});
 
 describe('codeText', () => {
   it('prefers the known label, then the displayName, the original text, the code', () => {

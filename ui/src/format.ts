@@ -15,6 +15,13 @@ import type {
 } from './types';
 
 /** What to show for a code: Vigie's label, else the document's displayName, else the original text, else the code. */
+/** The HTML id the renderer gives a narrative element whose document reference is
+ *  `reference` (`#res-1` → `n-res-1`; `src/render/html.rs`, `narrative_id`). */
+export function narrativeId(reference: string): string {
+  const id = Array.from(reference.trim().replace(/^#/, '').trim()).slice(0, 200);
+  return 'n-' + id.map((c) => (/^[A-Za-z0-9_.:-]$/.test(c) ? c : '_')).join('');
+}
+
 export function codeText(code: Code | undefined, locale: Locale = 'fr'): string {
   if (!code) return '';
   const text = code.label ?? code.display_name ?? code.original_text ?? code.code;

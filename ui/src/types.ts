@@ -712,6 +712,10 @@ export interface LabCoded {
   code?: string;
   system_name?: string;
   label?: string;
+  /** `originalText/reference/@value`: the narrative element that names the test (`#id`). */
+  reference?: string;
+  /** That element's text. */
+  reference_text?: string;
 }
 
 /** A number with its unit: an interval bound, a translation (`Quantity`). */
