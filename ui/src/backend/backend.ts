@@ -58,6 +58,8 @@ export interface Backend {
   /** A URL the page can open or download the attachment from (a blob: URL in the desktop
    *  app: revoke it when done). */
   attachmentUrl(id: number, index: number, mediaType: string | undefined): Promise<string>;
+  /** The decoded bytes of an attachment (the PDF viewer reads them; nothing is opened). */
+  attachmentBytes(id: number, index: number): Promise<Uint8Array>;
   /** Whether the platform has its own file dialog (`chooseFiles`); otherwise use a file
    *  input and `addFiles`. */
   readonly hasNativeDialog: boolean;

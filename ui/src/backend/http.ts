@@ -80,6 +80,10 @@ export class HttpBackend implements Backend {
     return this.attachmentHref(id, index);
   }
 
+  async attachmentBytes(id: number, index: number): Promise<Uint8Array> {
+    return new Uint8Array(await (await this.request(`/documents/${id}/attachments/${index}`)).arrayBuffer());
+  }
+
   async chooseFiles(): Promise<Added | null> {
     return null;
   }

@@ -85,6 +85,12 @@ export class TauriBackend implements Backend {
     return URL.createObjectURL(new Blob([bytes], { type: mediaType ?? 'application/octet-stream' }));
   }
 
+  async attachmentBytes(id: number, index: number): Promise<Uint8Array> {
+    // `document_attachment` answers a binary IPC response: an ArrayBuffer.
+    const bytes = await call<ArrayBuffer | number[]>('document_attachment', { id, index });
+    return bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : Uint8Array.from(bytes);
+  }
+
   chooseFiles(): Promise<Added | null> {
     return call('open_files');
   }
