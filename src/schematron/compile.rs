@@ -4,11 +4,14 @@
 //! that validates compiles its own copy from the shared, expanded schema (see `runtime.rs`).
 //!
 //! xee's parser backtracks a lot: a typical assert of the kit takes about a millisecond to
-//! compile, a long rule context ten. Three things keep that cost down:
+//! compile, a long rule context ten, a long nullFlavor assert hundreds. Four things keep
+//! that cost down:
 //! - rule contexts inside the native subset (`pattern.rs`) are not compiled at all;
+//! - tests, lets and contexts that Vigie's XPath evaluator parses (`xpath/`) are compiled
+//!   by xee only when the native evaluation stops on a document;
 //! - identical expressions are compiled once (abstract rules inlined into hundreds of rules
 //!   repeat the same tests: StrucMin asks for 21,000 compilations of 1,300 expressions);
-//! - in lazy mode a rule's lets and tests are compiled the first time the rule fires.
+//! - in lazy mode a rule's lets and tests are compiled the first time xee needs them.
 //!
 //! An expression that does not compile is a [`SetupNote`]; the rest of the schema runs.
 
@@ -23,7 +26,7 @@ use xot::xmlname::OwnedName;
 use super::context::Selector;
 use super::model::{CheckKind, Expanded, Let, MessagePart, Origin, Rule, RuleItem, SetupNote};
 use super::optimize::{hoist_documents, index_lookups};
-use super::pattern::Pattern;
+use super::xpath;
 use super::xpath_text::{rewrite_xslt_functions, variable_refs, xslt_only_function};
 
 /// Namespaces the ISO skeleton's generated stylesheet always declares.
@@ -98,10 +101,21 @@ pub(crate) struct CompiledBody {
     pub notes: Vec<SetupNote>,
     /// The rule's lets in order: name, and whether it compiled.
     lets: Vec<(String, bool)>,
+    /// The rule's lets in order as the native evaluator reads them (`None`: outside it).
+    pub native_lets: Vec<(String, Option<xpath::Expr>)>,
+}
+
+/// A rule's let: compiled by xee only when a node needs its value through xee (a check
+/// xee evaluates, a message).
+pub(crate) struct RuleLet {
+    pub slot: usize,
+    /// How many of the rule's lets precede it (and are visible to it).
+    pub lets_before: usize,
+    pub value: Lazy,
 }
 
 pub(crate) enum CompiledItem {
-    Let(CompiledLet),
+    Let(RuleLet),
     Check(Box<CompiledCheck>),
 }
 
@@ -109,12 +123,11 @@ pub(crate) enum CompiledItem {
 /// at once (xee then compiles a regular expression once, not once per node), its message.
 pub(crate) struct CompiledCheck {
     /// How many of the rule's lets precede it (and are visible to it).
-    lets_before: usize,
+    pub lets_before: usize,
     pub test: Lazy,
-    /// The test as the predicate of `*[test]`, when it is in the native subset
-    /// (`pattern.rs`: paths, `not()`, `and`/`or`, `=`/`!=` against literals): evaluated by
-    /// Vigie on element nodes, never compiled by xee.
-    pub native: Option<Pattern>,
+    /// The test for the native evaluator (`xpath/`), when it parses there: xee compiles
+    /// the test only for a node where the native evaluation stops.
+    pub native: Option<xpath::Expr>,
     /// `$vigie-nodes ! boolean(test)`: one boolean per node (when the test reads no
     /// computed rule variable).
     pub batch: Option<Lazy>,
@@ -138,11 +151,16 @@ pub(crate) struct Lazy {
 }
 
 impl Lazy {
+    /// The expression as the rule wrote it.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
     pub fn origin(&self) -> &Origin {
         &self.origin
     }
 
-    fn new(text: String, what: &'static str, origin: &Origin, batch: bool) -> Self {
+    pub(crate) fn new(text: String, what: &'static str, origin: &Origin, batch: bool) -> Self {
         Self { text, what, origin: origin.clone(), batch, cell: OnceCell::new() }
     }
 }
@@ -393,14 +411,20 @@ impl Compiler {
         let before = self.notes.len();
         let mut items = Vec::new();
         let mut lets: Vec<(String, bool)> = Vec::new();
+        let mut native_lets = Vec::new();
         let mut let_values: Vec<(&str, &str)> = Vec::new();
         for item in &rule.body {
             match item {
                 RuleItem::Let(let_) => {
-                    let compiled = self.define(let_);
-                    lets.push((let_.name.clone(), compiled.program.is_some()));
+                    let slot = self.slot(&let_.name);
+                    let value = Lazy::new(let_.value.clone(), "let", &let_.origin, false);
+                    items.push(CompiledItem::Let(RuleLet { slot, lets_before: lets.len(), value }));
+                    // usable until proved otherwise: a let that does not compile is noted when
+                    // first needed, and the expressions reading it then have no value for it
+                    lets.push((let_.name.clone(), true));
+                    native_lets
+                        .push((let_.name.clone(), xpath::parse(&let_.value, &self.native_namespaces).ok()));
                     let_values.push((&let_.name, &let_.value));
-                    items.push(CompiledItem::Let(compiled));
                 }
                 RuleItem::Check(check) => {
                     let what = match check.kind {
@@ -429,8 +453,7 @@ impl Compiler {
                     items.push(CompiledItem::Check(Box::new(CompiledCheck {
                         lets_before: lets.len(),
                         test: Lazy::new(check.test.clone(), what, &check.origin, false),
-                        native: super::pattern::parse(&format!("*[{}]", check.test), &self.native_namespaces)
-                            .ok(),
+                        native: xpath::parse(&check.test, &self.native_namespaces).ok(),
                         batch: batch_text(&check.test, &let_values)
                             .map(|text| Lazy::new(text, what, &check.origin, true)),
                         message,
@@ -438,7 +461,7 @@ impl Compiler {
                 }
             }
         }
-        CompiledBody { items, notes: self.notes.split_off(before), lets }
+        CompiledBody { items, notes: self.notes.split_off(before), lets, native_lets }
     }
 }
 
@@ -569,6 +592,11 @@ impl Compiled {
         self.compiler.borrow().hoisted.values().find(|h| h.slot == slot).cloned()
     }
 
+    /// The variable slot of `name`, if the schema declares it.
+    pub fn find_slot(&self, name: &str) -> Option<usize> {
+        self.compiler.borrow().slots.get(name).copied()
+    }
+
     /// The variable slot of `name` (declared when the schema was compiled).
     pub fn slot_of(&self, name: &str) -> usize {
         self.compiler.borrow().slots.get(name).copied().unwrap_or(0)
@@ -592,6 +620,34 @@ impl Compiled {
         body: &CompiledBody,
         check: &CompiledCheck,
     ) -> Result<&'l Program, &'l [SetupNote]> {
+        self.program_after(lazy, body, check.lets_before)
+    }
+
+    /// The program of `lazy`, an expression that sees only the schema's variables (a
+    /// rule context), compiled now if needed.
+    pub fn program_global<'l>(&self, lazy: &'l Lazy) -> Result<&'l Program, &'l [SetupNote]> {
+        lazy.cell
+            .get_or_init(|| {
+                let mut compiler = self.compiler.borrow_mut();
+                compiler.scope = self.global_scope.clone();
+                let before = compiler.notes.len();
+                match compiler.compile(&lazy.text, lazy.what, &lazy.origin) {
+                    Some(program) => Ok(program),
+                    None => Err(compiler.notes.split_off(before)),
+                }
+            })
+            .as_ref()
+            .map_err(Vec::as_slice)
+    }
+
+    /// The program of `lazy`, an expression of `body` that sees its first `lets_before`
+    /// lets, compiled now if needed.
+    pub fn program_after<'l>(
+        &self,
+        lazy: &'l Lazy,
+        body: &CompiledBody,
+        lets_before: usize,
+    ) -> Result<&'l Program, &'l [SetupNote]> {
         lazy.cell
             .get_or_init(|| {
                 let mut compiler = self.compiler.borrow_mut();
@@ -599,7 +655,7 @@ impl Compiled {
                 if lazy.batch {
                     compiler.declare(NODES, true);
                 } else {
-                    for (name, ok) in &body.lets[..check.lets_before] {
+                    for (name, ok) in &body.lets[..lets_before] {
                         compiler.declare(name, *ok);
                     }
                 }

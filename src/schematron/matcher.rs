@@ -97,16 +97,6 @@ pub(crate) fn select(xot: &Xot, index: &Index, pattern: &Pattern) -> Vec<Node> {
     out
 }
 
-/// The truth of `*[test]`'s predicates on `node` (a check's test in the native subset);
-/// `None` when `node` is not an element (the caller then asks xee).
-pub(crate) fn holds(xot: &Xot, index: &Index, test: &Pattern, node: Node) -> Option<bool> {
-    xot.element(node)?;
-    let [Branch::Steps { steps, .. }] = test.branches.as_slice() else { return None };
-    let [step] = steps.as_slice() else { return None };
-    let m = Matcher { xot, index };
-    Some(step.predicates.iter().all(|p| m.truth(node, p)))
-}
-
 struct Matcher<'a> {
     xot: &'a Xot,
     index: &'a Index,

@@ -17,9 +17,10 @@
 //!   a few of the kit's) are matched by Vigie through per-document indexes (`matcher.rs`),
 //!   the others selected by xee (`context.rs`); a node fires the first matching rule of
 //!   each pattern;
-//! - asserts and reports whose test is in the same native subset (paths, `not()`, `and`,
-//!   `or`, `=`/`!=` against literals: a fifth of the kit's distinct tests, the cheapest)
-//!   are evaluated by Vigie on the nodes their rule fired on, never compiled by xee;
+//! - asserts, reports and rule lets in XPath 2.0 without `doc()` (most of the kit's) are
+//!   parsed and evaluated by Vigie's own evaluator (`xpath/`) on the nodes their rule
+//!   fired on; xee compiles a test only when the native evaluation stops (a dynamic error,
+//!   a type it does not model) or the test is outside it;
 //! - each distinct expression is compiled once per thread; with [`CompileOptions::lazy`]
 //!   (the kit), a rule's tests only when the rule first fires;
 //! - each distinct check is evaluated for all the nodes its rules fired on in one call;
@@ -49,6 +50,7 @@ mod pattern;
 mod run;
 mod runtime;
 mod source;
+mod xpath;
 mod xpath_lex;
 mod xpath_text;
 
@@ -338,6 +340,20 @@ pub(crate) fn with_loaded(xml: &str, f: impl FnOnce(&mut Runtime, &Loaded)) -> R
             ))
         }
     }
+}
+
+/// Verification mode, for tests: every check answered by the native XPath evaluator is
+/// evaluated by xee too; [`native_disagreements`] returns where they differed.
+#[doc(hidden)]
+pub fn verify_native_evaluator(on: bool) {
+    run::set_verify(on);
+}
+
+/// How many verdicts were compared, and the checks on which the native evaluator and xee
+/// disagreed, since the last call (in verification mode): the test, the node, both verdicts.
+#[doc(hidden)]
+pub fn native_disagreements() -> (usize, Vec<String>) {
+    run::take_disagreements()
 }
 
 fn describe(panic: &(dyn std::any::Any + Send)) -> String {

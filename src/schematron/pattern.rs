@@ -9,7 +9,7 @@
 //! and lets the runner find candidates through indexes instead of walking the whole
 //! document once per rule (`matcher.rs`). Anything outside this subset (a function other
 //! than `not`, a number, a variable, another axis, an attribute or text step) is refused
-//! here and the rule's context is compiled by xee instead.
+//! here and the rule's context is selected by the XPath evaluator instead (`context.rs`).
 
 use std::collections::HashMap;
 

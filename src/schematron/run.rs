@@ -10,7 +10,9 @@
 //! as the ISO skeleton does; an expression that still fails is noted once. Results come out
 //! in SVRL order: pattern by pattern, nodes in document order, checks in rule order.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 use xee_xpath::context::Variables;
 use xee_xpath::{Atomic, Documents, Item, Query, Sequence};
@@ -23,6 +25,7 @@ use super::context::Selector;
 use super::matcher;
 use super::model::{CheckKind, Expanded, Origin, Rule, RuleItem, SetupNote};
 use super::runtime::Loaded;
+use super::xpath;
 
 /// A failed assert or successful report, before locations are attached.
 pub(crate) struct Fired {
@@ -152,7 +155,18 @@ impl Evaluator<'_> {
         body: &CompiledBody,
         check: &CompiledCheck,
     ) -> Option<&'l Program> {
-        match self.compiled.program(lazy, body, check) {
+        self.program_after(lazy, body, check.lets_before)
+    }
+
+    /// The program of an expression of `body` after its first `lets_before` lets, noting
+    /// once when it does not compile.
+    fn program_after<'l>(
+        &mut self,
+        lazy: &'l Lazy,
+        body: &CompiledBody,
+        lets_before: usize,
+    ) -> Option<&'l Program> {
+        match self.compiled.program_after(lazy, body, lets_before) {
             Ok(program) => Some(program),
             Err(notes) => {
                 if self.noted.insert(lazy as *const Lazy as *const ()) {
@@ -188,6 +202,7 @@ pub(crate) fn run(
         }
     }
 
+    let globals = NativeGlobals::default();
     // which rule fires on which node, pattern by pattern: the first rule of the pattern
     // that selects it
     let mut firings: Vec<Vec<(u32, usize, xot::Node)>> = Vec::with_capacity(schema.patterns.len());
@@ -199,6 +214,60 @@ pub(crate) fn run(
                 None => continue,
                 Some(Selector::Native(pattern)) => {
                     matcher::select(ev.documents.xot(), &loaded.index, pattern)
+                }
+                Some(Selector::Evaluated(expr, lazy)) => {
+                    let native = {
+                        let vars = |name: &str| globals.get(&ev, name);
+                        let env = xpath::Env { xot: ev.documents.xot(), doc: &loaded.doc, vars: &vars };
+                        xpath::eval_nodes(&env, expr, loaded.root).ok()
+                    };
+                    if let (Some(nodes), true) = (&native, verifying()) {
+                        if let Ok(program) = compiled.program_global(lazy) {
+                            if let Ok(selected) = ev.eval(program, &root) {
+                                let xee: Vec<xot::Node> = selected
+                                    .iter()
+                                    .filter_map(|item| match item {
+                                        Item::Node(node) => Some(node),
+                                        _ => None,
+                                    })
+                                    .collect();
+                                COMPARED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                                if xee != *nodes {
+                                    disagree(format!(
+                                        "context {} — xee selects {} nodes, native {}",
+                                        rule.context,
+                                        xee.len(),
+                                        nodes.len()
+                                    ));
+                                }
+                            }
+                        }
+                    }
+                    match native {
+                        Some(nodes) => nodes,
+                        None => {
+                            let program = match compiled.program_global(lazy) {
+                                Ok(program) => program,
+                                Err(notes) => {
+                                    if ev.noted.insert(lazy as *const Lazy as *const ()) {
+                                        ev.notes.extend(notes.iter().cloned());
+                                    }
+                                    continue;
+                                }
+                            };
+                            let Some(selected) = ev.eval_noted(program, &root, "context", &rule.origin)
+                            else {
+                                continue;
+                            };
+                            selected
+                                .iter()
+                                .filter_map(|item| match item {
+                                    Item::Node(node) => Some(node),
+                                    _ => None,
+                                })
+                                .collect()
+                        }
+                    }
                 }
                 Some(Selector::Select(program)) => {
                     let Some(selected) = ev.eval_noted(program, &root, "context", &rule.origin) else {
@@ -224,7 +293,7 @@ pub(crate) fn run(
         firings.push(firing);
     }
 
-    let verdicts = batch_verdicts(&mut ev, schema, &firings, &root, &loaded.index);
+    let verdicts = batch_verdicts(&mut ev, &globals, schema, &firings, &root, loaded);
 
     let mut fired_out = Vec::new();
     for (p, firing) in firings.into_iter().enumerate() {
@@ -272,10 +341,11 @@ pub(crate) fn run(
 /// evaluates that check node by node.
 fn batch_verdicts(
     ev: &mut Evaluator<'_>,
+    globals: &NativeGlobals,
     schema: &Expanded,
     firings: &[Vec<(u32, usize, xot::Node)>],
     root: &Item,
-    index: &matcher::Index,
+    loaded: &Loaded,
 ) -> HashMap<(usize, usize, usize), Option<Vec<bool>>> {
     let compiled = ev.compiled;
     // the nodes of each (pattern, rule), in document order
@@ -298,6 +368,9 @@ fn batch_verdicts(
     let mut groups: Vec<Group<'_>> = Vec::new();
     let mut group_of: HashMap<(&str, Vec<usize>), usize> = HashMap::new();
     let mut out: HashMap<(usize, usize, usize), Option<Vec<bool>>> = HashMap::new();
+    // verification mode: (check, native verdicts, test)
+    type Verification = ((usize, usize, usize), Vec<bool>, String);
+    let mut verifications: Vec<Verification> = Vec::new();
     for ((p, r), nodes) in &nodes_of {
         let rule = &schema.patterns[*p].rules[*r];
         let body = compiled.body(&compiled.patterns[*p].rules[*r], rule);
@@ -307,17 +380,19 @@ fn batch_verdicts(
         for (i, item) in body.items.iter().enumerate() {
             let CompiledItem::Check(check) = item else { continue };
             out.insert((*p, *r, i), None);
+            let mut native = None;
             if let Some(test) = &check.native {
-                let xot = ev.documents.xot();
-                let truths: Option<Vec<bool>> =
-                    nodes.iter().map(|&node| matcher::holds(xot, index, test, node)).collect();
-                if let Some(truths) = truths {
-                    out.insert((*p, *r, i), Some(truths));
+                native = native_truths(ev, globals, loaded, body, check, test, nodes);
+                if let (Some(truths), false) = (&native, verifying()) {
+                    out.insert((*p, *r, i), Some(truths.clone()));
                     continue;
                 }
             }
             let Some(batch) = &check.batch else { continue };
             let Ok(program) = compiled.program(batch, body, check) else { continue };
+            if let Some(truths) = native {
+                verifications.push(((*p, *r, i), truths, check.test.text().to_owned()));
+            }
             let key = (program.text(), program.vars.iter().map(|(slot, _)| *slot).collect::<Vec<_>>());
             let g = *group_of.entry(key).or_insert_with(|| {
                 groups.push(Group { program, members: Vec::new(), nodes: Vec::new() });
@@ -351,7 +426,150 @@ fn batch_verdicts(
         }
     }
     ev.values[slot] = previous;
+    // verifying: xee's verdicts against the native ones (a check xee could not evaluate in
+    // one batch is not compared)
+    for (key, native, text) in verifications {
+        if let Some(Some(_)) = out.get(&key) {
+            COMPARED.fetch_add(native.len(), std::sync::atomic::Ordering::Relaxed);
+        }
+        match out.get(&key) {
+            Some(Some(xee)) if *xee != native => {
+                let nodes = &nodes_of.iter().find(|((p, r), _)| (*p, *r) == (key.0, key.1)).map(|(_, n)| n);
+                let at = nodes
+                    .and_then(|nodes| nodes.iter().zip(xee.iter().zip(&native)).find(|(_, (a, b))| a != b))
+                    .map(|(node, (a, b))| {
+                        format!("{} (xee {a}, native {b})", node_path(ev.documents.xot(), *node))
+                    })
+                    .unwrap_or_default();
+                disagree(format!("{text} — at {at}"));
+            }
+            _ => {
+                out.insert(key, Some(native));
+            }
+        }
+    }
     out
+}
+
+static VERIFY: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+static COMPARED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+static DISAGREEMENTS: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+fn verifying() -> bool {
+    VERIFY.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+fn disagree(what: String) {
+    if let Ok(mut list) = DISAGREEMENTS.lock() {
+        list.push(what);
+    }
+}
+
+/// Verification mode, for tests: every check the native evaluator answers is also
+/// evaluated by xee, and each disagreement is kept (see [`take_disagreements`]).
+pub(crate) fn set_verify(on: bool) {
+    VERIFY.store(on, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// The verdicts compared and the disagreements found in verification mode since the last
+/// call.
+pub(crate) fn take_disagreements() -> (usize, Vec<String>) {
+    let compared = COMPARED.swap(0, std::sync::atomic::Ordering::Relaxed);
+    (compared, DISAGREEMENTS.lock().map(|mut list| std::mem::take(&mut *list)).unwrap_or_default())
+}
+
+/// `/a/b/c` names from the root, for reporting a node.
+fn node_path(xot: &xot::Xot, node: xot::Node) -> String {
+    let mut parts = Vec::new();
+    let mut at = Some(node);
+    while let Some(n) = at {
+        if let Some(element) = xot.element(n) {
+            parts.push(xot.local_name_str(element.name()).to_owned());
+        } else if let Some(attribute) = xot.attribute_node(n) {
+            parts.push(format!("@{}", xot.local_name_str(attribute.name())));
+        }
+        at = xot.parent(n);
+    }
+    parts.reverse();
+    format!("/{}", parts.join("/"))
+}
+
+/// The schema's variables as native values, converted from xee's once per document
+/// (`None`: a value the native evaluator does not model).
+#[derive(Default)]
+struct NativeGlobals {
+    values: RefCell<HashMap<usize, Option<Rc<xpath::Seq>>>>,
+}
+
+impl NativeGlobals {
+    fn get(&self, ev: &Evaluator<'_>, name: &str) -> Option<Rc<xpath::Seq>> {
+        let slot = ev.compiled.find_slot(name)?;
+        if let Some(value) = self.values.borrow().get(&slot) {
+            return value.clone();
+        }
+        let value = ev.values.get(slot).and_then(Option::as_ref).and_then(|sequence| {
+            sequence.iter().map(|item| xpath::from_xee(&item)).collect::<Option<Vec<_>>>().map(Rc::new)
+        });
+        self.values.borrow_mut().insert(slot, value.clone());
+        value
+    }
+}
+
+/// A rule's lets for one node, evaluated natively when a check reads them (once each).
+struct NativeScope<'s> {
+    ev: &'s Evaluator<'s>,
+    globals: &'s NativeGlobals,
+    loaded: &'s Loaded,
+    lets: &'s [(String, Option<xpath::Expr>)],
+    memo: RefCell<Vec<Option<Option<Rc<xpath::Seq>>>>>,
+    node: xot::Node,
+}
+
+impl NativeScope<'_> {
+    /// The value of `name` as seen by an expression after the first `limit` lets.
+    fn resolve(&self, name: &str, limit: usize) -> Option<Rc<xpath::Seq>> {
+        let Some(i) = self.lets[..limit].iter().rposition(|(n, _)| n == name) else {
+            return self.globals.get(self.ev, name);
+        };
+        if let Some(value) = &self.memo.borrow()[i] {
+            return value.clone();
+        }
+        let value = self.lets[i].1.as_ref().and_then(|expr| {
+            let vars = |n: &str| self.resolve(n, i);
+            let env = xpath::Env { xot: self.ev.documents.xot(), doc: &self.loaded.doc, vars: &vars };
+            xpath::eval_value(&env, expr, self.node).ok().map(Rc::new)
+        });
+        self.memo.borrow_mut()[i] = Some(value.clone());
+        value
+    }
+}
+
+/// The truth of a check's native test on each node, or `None` when the native evaluation
+/// stops on one of them (xee then evaluates the check).
+fn native_truths(
+    ev: &Evaluator<'_>,
+    globals: &NativeGlobals,
+    loaded: &Loaded,
+    body: &CompiledBody,
+    check: &CompiledCheck,
+    test: &xpath::Expr,
+    nodes: &[xot::Node],
+) -> Option<Vec<bool>> {
+    let mut truths = Vec::with_capacity(nodes.len());
+    for &node in nodes {
+        let scope = NativeScope {
+            ev,
+            globals,
+            loaded,
+            lets: &body.native_lets,
+            memo: RefCell::new(vec![None; body.native_lets.len()]),
+            node,
+        };
+        let vars = |name: &str| scope.resolve(name, check.lets_before);
+        let env = xpath::Env { xot: ev.documents.xot(), doc: &loaded.doc, vars: &vars };
+        truths.push(xpath::eval_boolean(&env, test, node).ok()?);
+    }
+    Some(truths)
 }
 
 /// One node a rule fired on, evaluated check by check when its batch did not answer: the
@@ -372,9 +590,10 @@ impl NodeRun<'_> {
         let mut written = Vec::new();
         for (source, item) in self.rule.body.iter().zip(&self.body.items) {
             if let (RuleItem::Let(let_), CompiledItem::Let(compiled)) = (source, item) {
-                let value = compiled.program.as_ref().and_then(|program| {
-                    ev.eval_noted(program, &self.node, &format!("let ${}", let_.name), &let_.origin)
-                });
+                let value =
+                    ev.program_after(&compiled.value, self.body, compiled.lets_before).and_then(|program| {
+                        ev.eval_noted(program, &self.node, &format!("let ${}", let_.name), &let_.origin)
+                    });
                 written.push((compiled.slot, std::mem::replace(&mut ev.values[compiled.slot], value)));
             }
         }

@@ -27,6 +27,8 @@ pub(crate) struct Loaded {
     pub order: HashMap<xot::Node, u32>,
     /// Indexes for matching native patterns.
     pub index: Index,
+    /// The native XPath evaluator's tables for this document.
+    pub doc: super::xpath::Doc,
     /// Changes when the store is rebuilt: values computed from its value sets are then stale.
     pub generation: u64,
 }
@@ -117,7 +119,7 @@ impl Runtime {
             .map(|(i, n)| (n, i as u32))
             .collect();
         let index = Index::new(xot, root);
-        Ok(Loaded { root, order, index, generation: self.generation })
+        Ok(Loaded { root, order, index, doc: super::xpath::Doc::new(root), generation: self.generation })
     }
 
     /// Removes the checked document's nodes from the store.
