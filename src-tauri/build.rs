@@ -18,6 +18,8 @@ fn main() {
         "document_render",
         "check_document",
         "document_attachment",
+        "document_file",
+        "open_external",
         "cancel_indexing",
         "recent_folders",
         "open_recent",

@@ -17,6 +17,7 @@ pub mod model;
 pub mod pdf_text;
 pub mod render;
 pub mod results;
+pub mod rtf;
 pub mod schematron;
 pub mod serve;
 pub mod session;

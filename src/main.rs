@@ -15,7 +15,9 @@ fn main() -> ExitCode {
         Command::Results(args) => vigie::cli::results::run(&args),
         Command::Clinical(args) => vigie::cli::clinical::run(&args),
         Command::Check(args) => vigie::cli::check::run(&args),
-        Command::Render { file, output, report } => vigie::cli::render::run(&file, output.as_deref(), report),
+        Command::Render { file, output, report, lang } => {
+            vigie::cli::render::run(&file, output.as_deref(), report, lang.unwrap_or_else(Lang::from_env))
+        }
         Command::Serve { paths, port, open, kit, schema } => {
             let check = vigie::check::CheckOptions { kit_dir: kit, schema_dir: schema };
             match vigie::serve::serve(vigie::serve::Options { paths, port, open, check }) {

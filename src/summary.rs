@@ -43,8 +43,10 @@ impl<'a> Report<'a> {
     }
 }
 
-/// The language of labels in human-readable output.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+/// The language of labels in human-readable output (`fr`, `en` on the command line, in the
+/// HTTP API's `lang` parameter and the Tauri commands' `lang` argument).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Lang {
     Fr,
     En,

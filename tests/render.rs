@@ -144,25 +144,9 @@ fn every_corpus_document_renders_with_the_csp_and_no_script() {
 
 // ---------------------------------------------------------------- snapshots
 
-/// The page from `<body>` on, with embedded images shortened, for a reviewable snapshot.
-fn reviewable(html: &str) -> String {
-    let body = &html[html.find("<body>").expect("a body")..];
-    let mut out = String::new();
-    let mut rest = body;
-    while let Some(at) = rest.find(";base64,") {
-        out.push_str(&rest[..at + 8]);
-        rest = &rest[at + 8..];
-        let end = rest.find('"').unwrap_or(rest.len());
-        out.push_str(&format!("…{} base64 characters…", end));
-        rest = &rest[end..];
-    }
-    out.push_str(rest);
-    out
-}
-
 fn snapshot(name: &str) {
     let (_, rendered) = render_file(&common::corpus_file(name));
-    insta::assert_snapshot!(name, reviewable(&rendered.html));
+    insta::assert_snapshot!(name, common::reviewable(&rendered.html));
 }
 
 #[test]
@@ -180,9 +164,36 @@ fn snapshot_pdf_only_document() {
     snapshot("TestContenuCDA-3-0__ExemplesCDA__DOC_NON_STRUCTURE_CDA-R2-N1.xml");
 }
 
+/// The same lab report with the page's own words in English: labels, headings, placeholders
+/// and the report's descriptions; the document's words as written.
+#[test]
+fn snapshot_lab_report_in_english() {
+    let path = common::corpus_file("TestContenuCDA-3-0__ExemplesCDA__BIO-CR-BIO_2024.01_TSH_1.xml");
+    let document = common::read(&std::fs::read(&path).expect("the corpus document"));
+    let options = RenderOptions { lang: vigie::render::Lang::En, ..RenderOptions::default() };
+    let rendered = render(&document, &options);
+    assert!(rendered.html.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
+    insta::assert_snapshot!("lab-report-in-english", common::reviewable(&rendered.html));
+}
+
+#[test]
+fn the_security_report_speaks_the_page_language() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hostile/unknown-elements.xml");
+    let document = common::read(&std::fs::read(&path).expect("the fixture"));
+    let options = RenderOptions { lang: vigie::render::Lang::En, ..RenderOptions::default() };
+    let r = render(&document, &options);
+    reported(&r.report, "unknown-element", "element <script> unknown to the narrative block");
+    reported(&r.report, "foreign-element", "of another namespace");
+    assert!(r.html.contains("item"), "{}", r.html);
+    insta::assert_snapshot!("hostile-unknown-elements-in-english", vigie::render::report_text(&r.report));
+}
+
 #[test]
 fn snapshot_hostile_document() {
-    insta::assert_snapshot!("hostile-unknown-elements", reviewable(&hostile("unknown-elements.xml").html));
+    insta::assert_snapshot!(
+        "hostile-unknown-elements",
+        common::reviewable(&hostile("unknown-elements.xml").html)
+    );
 }
 
 // ---------------------------------------------------------------- hostile documents
@@ -435,6 +446,19 @@ fn render_writes_the_page_to_stdout_or_a_file() {
     assert_eq!(out.status.code(), Some(0));
     assert!(out.stdout.is_empty());
     assert_eq!(std::fs::read_to_string(&file).unwrap(), page);
+}
+
+#[test]
+fn render_lang_chooses_the_language_of_the_page() {
+    let doc = common::corpus_file("TestContenuCDA-3-0__ExemplesCDA__BIO-CR-BIO_2024.01_TSH_1.xml");
+    let page = |args: &[&str]| String::from_utf8_lossy(&vigie(args).stdout).into_owned();
+    let english = page(&["render", doc.to_str().unwrap(), "--lang", "en"]);
+    assert!(english.contains("<h2>Contents</h2>") && english.contains("Thyréostimuline"));
+    let french = page(&["render", doc.to_str().unwrap(), "--lang", "fr"]);
+    assert!(french.contains("<h2>Sommaire</h2>"));
+    // without --lang, the environment's locale (LANG=C here: English)
+    assert_eq!(page(&["render", doc.to_str().unwrap()]), english);
+    assert_eq!(vigie(&["render", doc.to_str().unwrap(), "--lang", "de"]).status.code(), Some(2));
 }
 
 #[test]

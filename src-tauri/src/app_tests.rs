@@ -220,3 +220,49 @@ fn a_document_saved_into_a_watched_folder_appears_in_the_list() {
     assert_eq!(names(&list), ["nouveau.xml"]);
     let _ = std::fs::remove_dir_all(&folder);
 }
+
+#[test]
+fn the_webview_reads_a_bare_pdf_file_and_only_that() {
+    isolate_data_folder();
+    let folder = std::env::temp_dir().join(format!("vigie-app-pdf-{}", std::process::id()));
+    std::fs::create_dir_all(&folder).expect("a folder");
+    let pdf = folder.join("scan.pdf");
+    std::fs::write(&pdf, b"%PDF-1.4 pages").expect("a PDF");
+    let (_app, window) = app_with(&[pdf, document()]);
+
+    let bytes = invoke(&window, "document_file", json!({ "id": 0 })).expect("document_file is allowed");
+    let bytes: Vec<u8> = serde_json::from_value(bytes).expect("bytes");
+    assert_eq!(bytes, b"%PDF-1.4 pages");
+    let refused = invoke(&window, "document_file", json!({ "id": 1 })).expect_err("a CDA is not a PDF file");
+    assert!(refused.as_str().is_some_and(|m| m.contains("not a PDF file")), "{refused}");
+    let _ = std::fs::remove_dir_all(&folder);
+}
+
+#[test]
+fn the_webview_may_ask_to_open_a_link_and_rust_refuses_what_is_not_one() {
+    let (_app, window) = app_with(&[]);
+    let overlong = format!("https://example.org/{}", "a".repeat(crate::external::MAX_URL_LENGTH));
+    for (url, why) in [
+        ("javascript:alert(document.domain)", "only web"),
+        ("file:///etc/passwd", "only web"),
+        ("data:text/html,<script>alert(1)</script>", "only web"),
+        ("../secret.pdf", "not a full URL"),
+        ("https://www.ameli.fr@example.org/", "user name or password"),
+        ("mailto:a@b.example?attach=/etc/passwd", "attach"),
+        (overlong.as_str(), "more than the 2048"),
+    ] {
+        // Allowed by the capability, refused by the command before anything is launched.
+        let refused = invoke(&window, "open_external", json!({ "url": url })).expect_err(url);
+        assert!(refused.as_str().is_some_and(|m| m.contains(why)), "{url}: {refused}");
+    }
+}
+
+#[test]
+fn the_webview_has_no_opener_or_shell_plugin() {
+    let (_app, window) = app_with(&[]);
+    for command in ["plugin:opener|open_url", "plugin:opener|open_path", "plugin:shell|open"] {
+        let refused = invoke(&window, command, json!({ "url": "https://example.org/", "path": "/etc" }));
+        let message = refused.expect_err(command).to_string();
+        assert!(message.contains("not allowed") || message.contains("not found"), "{command}: {message}");
+    }
+}

@@ -94,14 +94,16 @@ pub fn document_clinical(session: State<'_, SharedSession>, id: usize) -> Result
     lock(&session).clinical(id)
 }
 
-/// Document `id` as the hardened page for the sandboxed iframe and its security report
-/// (`GET /api/documents/{id}/render`: `{ html, report }`).
+/// Document `id` as the hardened page for the sandboxed iframe, its own words in `lang`
+/// (`fr`, the default, or `en`), and its security report
+/// (`GET /api/documents/{id}/render?lang=`: `{ html, report }`).
 #[tauri::command(async)]
 pub fn document_render(
     session: State<'_, SharedSession>,
     id: usize,
+    lang: Option<vigie::summary::Lang>,
 ) -> Result<vigie::render::Rendered, String> {
-    lock(&session).render(id)
+    lock(&session).render(id, lang.unwrap_or(vigie::summary::Lang::Fr))
 }
 
 /// Every lab result of document `id`'s patient across the session, by test and date
@@ -140,6 +142,13 @@ pub fn document_attachment(
     index: usize,
 ) -> Result<Response, String> {
     lock(&session).attachment(id, index).map(|(_media_type, bytes)| Response::new(bytes))
+}
+
+/// The bytes of document `id` when it is a bare PDF file, for the app's PDF viewer, as an
+/// `ArrayBuffer` (`GET /api/documents/{id}/file`); any other kind of document is refused.
+#[tauri::command(async)]
+pub fn document_file(session: State<'_, SharedSession>, id: usize) -> Result<Response, String> {
+    lock(&session).pdf_file(id).map(Response::new)
 }
 
 /// The Open dialog, titled, in front of `window`. The `blocking_pick_*` methods run it on the

@@ -16,6 +16,7 @@
 mod app_tests;
 mod commands;
 mod drops;
+mod external;
 mod indexing;
 mod recent;
 mod watch;
@@ -177,6 +178,8 @@ fn app<R: Runtime>(builder: Builder<R>, session: Session) -> Builder<R> {
             commands::document_render,
             commands::check_document,
             commands::document_attachment,
+            commands::document_file,
+            external::open_external,
             indexing::cancel_indexing,
             recent::recent_folders,
             recent::open_recent,

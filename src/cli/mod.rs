@@ -62,6 +62,11 @@ pub enum Command {
         /// `line:col  what  action`.
         #[arg(long)]
         report: bool,
+        /// Language of the page's own words: labels, headings, placeholders, the security
+        /// report's descriptions (defaults to French when LANG starts with "fr"). The
+        /// document's text is never translated.
+        #[arg(long, value_enum)]
+        lang: Option<Lang>,
     },
     /// List documents of files, folders and XDM packages, filtered and searched, newest
     /// first; older versions and second copies of a document are folded into its line.

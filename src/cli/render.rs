@@ -4,8 +4,9 @@ use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
-/// `vigie render`: the page to a file or stdout, the security report to stderr.
-pub fn run(file: &Path, output: Option<&Path>, report: bool) -> ExitCode {
+/// `vigie render`: the page to a file or stdout, the security report to stderr; the page's
+/// own words in `lang`.
+pub fn run(file: &Path, output: Option<&Path>, report: bool, lang: crate::summary::Lang) -> ExitCode {
     let document = crate::read_path(file, &crate::xml::Limits::default());
     if document.cda.is_none() {
         eprintln!("vigie render: {}: not a readable CDA document", file.display());
@@ -15,7 +16,8 @@ pub fn run(file: &Path, output: Option<&Path>, report: bool) -> ExitCode {
         }
         return ExitCode::from(1);
     }
-    let rendered = crate::render::render(&document, &crate::render::RenderOptions::default());
+    let options = crate::render::RenderOptions { lang, ..crate::render::RenderOptions::default() };
+    let rendered = crate::render::render(&document, &options);
     let written = match output {
         Some(path) => std::fs::write(path, &rendered.html),
         None => std::io::stdout().lock().write_all(rendered.html.as_bytes()),

@@ -540,6 +540,37 @@ impl Interval {
     }
 }
 
+impl Interval {
+    /// The interval in English, as [`Interval::display`] writes it in French:
+    /// `from 01/04/2021 to 03/04/2021`, `on 01/04/2021 from 08:00 to 10:30`, `since
+    /// 01/04/2021`, `until 03/04/2021`, `around 01/04/2021`; empty when nothing is given.
+    pub fn display_en(&self) -> String {
+        if let Some(value) = &self.value {
+            return value.display();
+        }
+        match (&self.low, &self.high) {
+            (Some(low), Some(high)) => {
+                let (from, to) = (low.display(), high.display());
+                if from == to {
+                    return from;
+                }
+                match (from.split_once(' '), to.split_once(' ')) {
+                    (Some((day_from, time_from)), Some((day_to, time_to))) if day_from == day_to => {
+                        format!("on {day_from} from {time_from} to {time_to}")
+                    }
+                    _ => format!("from {from} to {to}"),
+                }
+            }
+            (Some(low), None) => format!("since {}", low.display()),
+            (None, Some(high)) => format!("until {}", high.display()),
+            (None, None) => match &self.center {
+                Some(center) => format!("around {}", center.display()),
+                None => String::new(),
+            },
+        }
+    }
+}
+
 /// `le 01/04/2021` for a day or finer, `2021` / `04/2021` for coarser values.
 fn with_article(ts: &Timestamp, day_article: &str, coarse_article: &str) -> String {
     let article = if ts.precision >= Precision::Day { day_article } else { coarse_article };

@@ -1,10 +1,13 @@
 //! The header card: what the document is, when, for whom, by whom — from the model, with
-//! the French labels a reader expects.
+//! the labels a reader expects, in the page's language.
 
 use crate::model::common::{Code, PersonName};
 use crate::model::header::{Actor, Header, Organization, Patient};
+use crate::model::identifiers::NationalId;
+use crate::summary::Lang;
 
 use super::html::escape_into;
+use super::words::Words;
 
 fn code_text(code: &Code) -> String {
     code.text()
@@ -30,48 +33,72 @@ fn esc(text: &str) -> String {
     super::html::escape(text)
 }
 
-pub(super) fn card(out: &mut String, h: &Header) {
+/// What the card needs to know of the language: its words, and which of the identifiers'
+/// French and English meanings to show.
+#[derive(Clone, Copy)]
+struct Labels {
+    w: &'static Words,
+    lang: Lang,
+}
+
+impl Labels {
+    fn meaning<K>(self, n: &NationalId<K>) -> &'static str {
+        match self.lang {
+            Lang::Fr => n.meaning_fr,
+            Lang::En => n.meaning_en,
+        }
+    }
+}
+
+pub(super) fn card(out: &mut String, h: &Header, w: &'static Words, lang: Lang) {
+    let l = Labels { w, lang };
     out.push_str("<header class=\"vg-card\">\n<p class=\"vg-kind\">");
     match &h.code {
         Some(code) => escape_into(out, &code_text(code)),
-        None => out.push_str("Document (type non précisé)"),
+        None => out.push_str(w.untyped_document),
     }
     out.push_str("</p>\n<h1>");
     match h.title.as_ref().map(|t| t.text.trim()).filter(|t| !t.is_empty()) {
         Some(t) => escape_into(out, t),
-        None => out.push_str("(sans titre)"),
+        None => out.push_str(w.untitled),
     }
     out.push_str("</h1>\n<dl class=\"vg-facts\">\n");
     if let Some(t) = &h.effective_time {
-        row(out, "Date", &esc(&t.display()));
+        row(out, w.date, &esc(&t.display()));
     }
     if let Some(c) = &h.confidentiality {
-        row(out, "Confidentialité", &esc(&code_text(c)));
+        row(out, w.confidentiality, &esc(&code_text(c)));
     }
     for p in &h.patients {
-        row(out, "Patient", &patient(p));
+        row(out, w.patient, &patient(p, l));
     }
+    let on = |t: &crate::model::time::Timestamp| {
+        format!("<br><span class=\"vg-muted\">{} {}</span>", w.on, esc(&t.display()))
+    };
     for a in &h.authors {
-        let mut value = actor(&a.actor);
+        let mut value = actor(&a.actor, l);
         if let Some(t) = &a.time {
-            value.push_str(&format!("<br><span class=\"vg-muted\">le {}</span>", esc(&t.display())));
+            value.push_str(&on(t));
         }
-        row(out, "Auteur", &value);
+        row(out, w.author, &value);
     }
     if let Some(s) = &h.legal_authenticator {
-        let mut value = actor(&s.actor);
+        let mut value = actor(&s.actor, l);
         if let Some(t) = &s.time {
-            value.push_str(&format!("<br><span class=\"vg-muted\">le {}</span>", esc(&t.display())));
+            value.push_str(&on(t));
         }
-        row(out, "Validé par", &value);
+        row(out, w.signed_by, &value);
     }
     if let Some(o) = &h.custodian {
-        row(out, "Conservé par", &organization(o));
+        row(out, w.custodian, &organization(o, l));
     }
     if let Some(e) = &h.encounter {
         let mut parts = Vec::new();
         if let Some(t) = &e.effective_time {
-            parts.push(esc(&t.display()));
+            parts.push(esc(&match lang {
+                Lang::Fr => t.display(),
+                Lang::En => t.display_en(),
+            }));
         }
         if let Some(f) = &e.facility {
             if let Some(c) = &f.code {
@@ -81,35 +108,39 @@ pub(super) fn card(out: &mut String, h: &Header) {
                 parts.push(esc(n));
             }
         }
-        row(out, "Prise en charge", &parts.join(" · "));
+        row(out, w.encounter, &parts.join(" · "));
     }
     out.push_str("</dl>\n</header>\n");
 }
 
-fn patient(p: &Patient) -> String {
+fn patient(p: &Patient, l: Labels) -> String {
+    let w = l.w;
     let mut line = format!("<strong>{}</strong>", esc(&first_name(&p.names)));
     if let Some(sex) = &p.sex {
         let label = match sex.code.as_deref() {
-            Some("M") => "masculin".to_string(),
-            Some("F") => "féminin".to_string(),
-            Some("U") => "indéterminé".to_string(),
+            Some("M") => w.male.to_string(),
+            Some("F") => w.female.to_string(),
+            Some("U") => w.undetermined.to_string(),
             _ => code_text(sex),
         };
         line.push_str(&format!(" · {}", esc(&label)));
     }
     if let Some(b) = &p.birth_time {
-        line.push_str(&format!(" · né·e le {}", esc(&b.display())));
+        line.push_str(&format!(" · {} {}", w.born, esc(&b.display())));
     }
     for id in &p.ids {
         line.push_str("<br><span class=\"vg-id\">");
-        line.push_str(&esc(id.kind.label_fr()));
+        line.push_str(&esc(match l.lang {
+            Lang::Fr => id.kind.label_fr(),
+            Lang::En => id.kind.label_en(),
+        }));
         line.push(' ');
         line.push_str(&esc(id.id.extension.as_deref().unwrap_or("?")));
         if let Some(check) = &id.nir_check {
-            line.push_str(if check.key_ok {
-                " <span class=\"vg-ok\">✓ clé valide</span>"
+            line.push_str(&if check.key_ok {
+                format!(" <span class=\"vg-ok\">{}</span>", w.key_ok)
             } else {
-                " <span class=\"vg-bad\">✗ clé invalide</span>"
+                format!(" <span class=\"vg-bad\">{}</span>", w.key_bad)
             });
         }
         line.push_str("</span>");
@@ -117,7 +148,8 @@ fn patient(p: &Patient) -> String {
     if let Some(ins) = &p.ins {
         if !ins.missing_traits.is_empty() {
             line.push_str(&format!(
-                "<br><span class=\"vg-bad\">⚠ traits INS manquants : {}</span>",
+                "<br><span class=\"vg-bad\">{}{}</span>",
+                w.missing_ins_traits,
                 esc(&ins.missing_traits.join(", "))
             ));
         }
@@ -125,7 +157,7 @@ fn patient(p: &Patient) -> String {
     line
 }
 
-fn actor(a: &Actor) -> String {
+fn actor(a: &Actor, l: Labels) -> String {
     let mut parts = Vec::new();
     let who = first_name(&a.names);
     if !who.is_empty() {
@@ -143,12 +175,12 @@ fn actor(a: &Actor) -> String {
     }
     for id in &a.ids {
         if let Some(n) = &id.national {
-            parts.push(format!("<span class=\"vg-id\">{} {}</span>", esc(n.meaning_fr), esc(&n.number)));
+            parts.push(format!("<span class=\"vg-id\">{} {}</span>", esc(l.meaning(n)), esc(&n.number)));
         }
     }
     let mut line = parts.join(" · ");
     if let Some(o) = &a.organization {
-        let org = organization(o);
+        let org = organization(o, l);
         if !org.is_empty() {
             line.push_str("<br>");
             line.push_str(&org);
@@ -157,14 +189,14 @@ fn actor(a: &Actor) -> String {
     line
 }
 
-fn organization(o: &Organization) -> String {
+fn organization(o: &Organization, l: Labels) -> String {
     let mut parts = Vec::new();
     if let Some(n) = &o.name {
         parts.push(esc(n));
     }
     for id in &o.ids {
         if let Some(n) = &id.national {
-            parts.push(format!("<span class=\"vg-id\">{} {}</span>", esc(n.meaning_fr), esc(&n.number)));
+            parts.push(format!("<span class=\"vg-id\">{} {}</span>", esc(l.meaning(n)), esc(&n.number)));
         }
     }
     parts.join(" · ")

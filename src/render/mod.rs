@@ -7,6 +7,10 @@
 //! escaped or validated ([`html`]). Hostile content never aborts the render: it is
 //! neutralised, made visible, and listed in [`Rendered::report`] with its line:column.
 //!
+//! Browsers cannot show TIFF images or RTF bodies: TIFF pages are converted to PNG within
+//! explicit limits (`tiff_png.rs`), RTF is shown as its text ([`crate::rtf`]). The page's own
+//! words are French or English ([`RenderOptions::lang`], one table in `words.rs`).
+//!
 //! The same page serves `vigie render`, `vigie serve` and the desktop app (which shows it in
 //! a sandboxed iframe).
 
@@ -14,6 +18,8 @@ mod header;
 pub mod html;
 mod media;
 mod narrative;
+mod tiff_png;
+mod words;
 
 use std::collections::HashMap;
 
@@ -21,9 +27,11 @@ use serde::Serialize;
 
 use crate::input::Document;
 use crate::model::{Body, ClinicalDocument, Section};
+pub use crate::summary::Lang;
 use crate::xml::{LineIndex, Position, Span};
 
 use html::escape_into;
+use words::Words;
 
 /// The page's Content-Security-Policy: no script, no network, no frame, no form; images only
 /// from `data:` URIs, styles only inline.
@@ -40,18 +48,35 @@ pub struct RenderOptions {
     pub max_image_bytes: usize,
     /// Largest `text/plain` body decoded and shown.
     pub max_text_bytes: usize,
+    /// Largest width or height of a TIFF page converted to PNG, in pixels.
+    pub max_image_side: u32,
+    /// Largest TIFF page converted to PNG, in pixels (width × height): a TIFF bomb declares
+    /// a huge page in a few bytes, and is refused before anything is decoded.
+    pub max_image_pixels: u64,
+    /// Memory for the decoded pixels of one TIFF, all its pages together, in bytes.
+    pub max_decoded_image_bytes: usize,
+    /// Pages of a multi-page TIFF shown; the others are counted and said.
+    pub max_image_pages: usize,
     /// Whether the page begins with the header card. The app shows its own card above the
     /// page and asks for none.
     pub header_card: bool,
     /// Whether each section carries `data-span="start-end"` (its bytes in the decoded
     /// source), so that the app can find the section holding a finding.
     pub section_spans: bool,
+    /// Whether the page ends with the list of attachments. The app lists them below the page
+    /// with its own actions (open, view) and asks for none; images and body placeholders stay
+    /// where the document shows them.
+    pub attachments_list: bool,
+    /// The language of the page's own words (labels, headings, placeholders, the security
+    /// report's `what`); the document's text is never translated.
+    pub lang: Lang,
 }
 
 impl RenderOptions {
-    /// The page as the app shows it under its own header card, in a sandboxed iframe.
+    /// The page as the app shows it under its own header card and above its own list of
+    /// attachments, in a sandboxed iframe.
     pub fn embedded() -> Self {
-        Self { header_card: false, section_spans: true, ..Self::default() }
+        Self { header_card: false, section_spans: true, attachments_list: false, ..Self::default() }
     }
 }
 
@@ -60,8 +85,15 @@ impl Default for RenderOptions {
         Self {
             max_image_bytes: 16 * 1024 * 1024,
             max_text_bytes: 8 * 1024 * 1024,
+            // An A4 page scanned at 600 dpi is 4960 × 7016 (35 Mpx).
+            max_image_side: 20_000,
+            max_image_pixels: 40_000_000,
+            max_decoded_image_bytes: 128 * 1024 * 1024,
+            max_image_pages: 20,
             header_card: true,
             section_spans: false,
+            attachments_list: true,
+            lang: Lang::Fr,
         }
     }
 }
@@ -80,7 +112,8 @@ pub struct Rendered {
 pub struct Neutralised {
     /// A stable kebab-case name of the kind of item (`unsafe-link`, `event-handler`...).
     pub code: &'static str,
-    /// What was found, for a person (`linkHtml href="javascript:alert(1)"`).
+    /// What was found, for a person, in the page's language (`linkHtml href="javascript:alert(1)"
+    /// (schéma javascript:)`).
     pub what: String,
     /// What the renderer did instead (`link removed, text kept`).
     pub action: &'static str,
@@ -111,6 +144,7 @@ pub fn render(document: &Document, options: &RenderOptions) -> Rendered {
 pub(crate) struct Renderer<'d> {
     document: &'d Document,
     options: &'d RenderOptions,
+    words: &'static Words,
     lines: Option<&'d LineIndex>,
     report: Vec<Neutralised>,
     /// footnote `ID` → its number, counted in document order before rendering.
@@ -130,6 +164,7 @@ impl<'d> Renderer<'d> {
         Self {
             document,
             options,
+            words: Words::of(options.lang),
             lines: document.lines(),
             report: Vec::new(),
             footnote_numbers,
@@ -145,14 +180,17 @@ impl<'d> Renderer<'d> {
     }
 
     fn page(&mut self, out: &mut String) {
+        let w = self.words;
         let title = self
             .document
             .cda
             .as_ref()
             .and_then(|c| c.header.title.as_ref().map(|t| t.text.trim().to_string()))
             .filter(|t| !t.is_empty())
-            .unwrap_or_else(|| "Document CDA".to_string());
-        out.push_str("<!DOCTYPE html>\n<html lang=\"fr\">\n<head>\n<meta charset=\"utf-8\">\n");
+            .unwrap_or_else(|| w.untitled_page.to_string());
+        out.push_str("<!DOCTYPE html>\n<html lang=\"");
+        out.push_str(w.lang);
+        out.push_str("\">\n<head>\n<meta charset=\"utf-8\">\n");
         out.push_str("<meta http-equiv=\"Content-Security-Policy\" content=\"");
         out.push_str(CONTENT_SECURITY_POLICY);
         out.push_str("\">\n<meta name=\"referrer\" content=\"no-referrer\">\n");
@@ -162,26 +200,27 @@ impl<'d> Renderer<'d> {
         out.push_str(STYLESHEET);
         out.push_str("</style>\n</head>\n<body>\n");
         let Some(cda) = &self.document.cda else {
-            out.push_str(
-                "<main class=\"vg-body\"><p class=\"vg-placeholder\">Ce fichier ne contient pas de document \
-                 CDA lisible.</p></main>\n</body>\n</html>\n",
-            );
+            out.push_str("<main class=\"vg-body\"><p class=\"vg-placeholder\">");
+            out.push_str(w.no_cda);
+            out.push_str("</p></main>\n</body>\n</html>\n");
             return;
         };
         if !self.document.complete {
-            out.push_str(
-                "<p class=\"vg-warning\" role=\"alert\">Document incomplet : seule la partie lisible est \
-                 affichée.</p>\n",
-            );
+            out.push_str("<p class=\"vg-warning\" role=\"alert\">");
+            out.push_str(w.incomplete);
+            out.push_str("</p>\n");
         }
         if self.options.header_card {
-            header::card(out, &cda.header);
+            header::card(out, &cda.header, w, self.options.lang);
         }
         match &cda.body {
             Body::Structured { sections, .. } => {
                 if !sections.is_empty() {
-                    out.push_str("<nav class=\"vg-toc\" aria-label=\"Sommaire\">\n<h2>Sommaire</h2>\n");
-                    toc(out, sections, "s");
+                    out.push_str(&format!(
+                        "<nav class=\"vg-toc\" aria-label=\"{0}\">\n<h2>{0}</h2>\n",
+                        w.contents
+                    ));
+                    toc(out, sections, "s", w);
                     out.push_str("</nav>\n");
                 }
                 out.push_str("<main class=\"vg-body\">\n");
@@ -196,20 +235,19 @@ impl<'d> Renderer<'d> {
                 out.push_str("</main>\n");
             }
             Body::Missing => {
-                out.push_str(
-                    "<main class=\"vg-body\"><p class=\"vg-placeholder\">Corps du document absent.</p></main>\n",
-                );
+                out.push_str("<main class=\"vg-body\"><p class=\"vg-placeholder\">");
+                out.push_str(w.no_body);
+                out.push_str("</p></main>\n");
             }
         }
-        self.attachments(out, cda);
-        out.push_str("<footer class=\"vg-footer\">Rendu par Vigie");
+        if self.options.attachments_list {
+            self.attachments(out, cda);
+        }
+        out.push_str("<footer class=\"vg-footer\">");
+        out.push_str(w.rendered_by);
         if !self.report.is_empty() {
-            out.push_str(&format!(
-                " · {} élément{} neutralisé{} (voir le rapport de sécurité)",
-                self.report.len(),
-                plural(self.report.len()),
-                plural(self.report.len())
-            ));
+            out.push_str(" · ");
+            out.push_str(&(w.neutralised_count)(self.report.len()));
         }
         out.push_str("</footer>\n</body>\n</html>\n");
     }
@@ -259,7 +297,8 @@ impl<'d> Renderer<'d> {
             }
             out.push_str(&body);
             out.push_str(&format!(
-                " <a class=\"cda-fnback\" href=\"#fnref-{n}\" aria-label=\"retour au texte\">↩</a></li>\n"
+                " <a class=\"cda-fnback\" href=\"#fnref-{n}\" aria-label=\"{}\">↩</a></li>\n",
+                self.words.back_to_text
             ));
         }
         out.push_str("</ol>\n");
@@ -269,20 +308,23 @@ impl<'d> Renderer<'d> {
         if cda.attachments.is_empty() {
             return;
         }
-        out.push_str("<section class=\"vg-attachments\">\n<h2>Pièces jointes</h2>\n<ol>\n");
+        let w = self.words;
+        out.push_str("<section class=\"vg-attachments\">\n<h2>");
+        out.push_str(w.attachments);
+        out.push_str("</h2>\n<ol>\n");
         for (i, a) in cda.attachments.iter().enumerate() {
             out.push_str(&format!("<li id=\"pj-{}\">", i + 1));
             let kind = match a.kind {
-                crate::model::AttachmentKind::Body => "corps du document",
-                crate::model::AttachmentKind::ObservationMedia => "multimédia (observationMedia)",
-                crate::model::AttachmentKind::PdfCopy => "copie PDF",
+                crate::model::AttachmentKind::Body => w.kind_body,
+                crate::model::AttachmentKind::ObservationMedia => w.kind_media,
+                crate::model::AttachmentKind::PdfCopy => w.kind_pdf_copy,
             };
             out.push_str("<span class=\"vg-media-type\">");
-            escape_into(out, a.media_type.as_deref().unwrap_or("type inconnu"));
+            escape_into(out, a.media_type.as_deref().unwrap_or(w.unknown_type));
             out.push_str("</span> · ");
             out.push_str(kind);
             if a.encoded_size > 0 {
-                out.push_str(&format!(" · ~{}", human_size(a.estimated_size)));
+                out.push_str(&format!(" · ~{}", human_size(a.estimated_size, w)));
             }
             if !a.section_path.is_empty() {
                 out.push_str(" · ");
@@ -290,7 +332,7 @@ impl<'d> Renderer<'d> {
             }
             if let Some(r) = &a.reference {
                 out.push_str(" · ");
-                media::reference_text(out, r);
+                media::reference_text(out, r, w);
             }
             out.push_str("</li>\n");
         }
@@ -327,7 +369,7 @@ fn heading(section: &Section) -> Option<Heading<'_>> {
 }
 
 /// The nested table of contents, linking to the section anchors.
-fn toc(out: &mut String, sections: &[Section], prefix: &str) {
+fn toc(out: &mut String, sections: &[Section], prefix: &str, w: &Words) {
     out.push_str("<ol>\n");
     for (i, s) in sections.iter().enumerate() {
         let anchor = format!("{prefix}-{}", i + 1);
@@ -339,33 +381,30 @@ fn toc(out: &mut String, sections: &[Section], prefix: &str) {
                 escape_into(out, label);
                 out.push_str("</span>");
             }
-            None => out.push_str("<span class=\"vg-untitled\">(sans titre)</span>"),
+            None => {
+                out.push_str("<span class=\"vg-untitled\">");
+                out.push_str(w.untitled);
+                out.push_str("</span>");
+            }
         }
         out.push_str("</a>");
         if !s.sections.is_empty() {
-            toc(out, &s.sections, &anchor);
+            toc(out, &s.sections, &anchor, w);
         }
         out.push_str("</li>\n");
     }
     out.push_str("</ol>\n");
 }
 
-fn plural(n: usize) -> &'static str {
-    if n > 1 {
-        "s"
-    } else {
-        ""
-    }
-}
-
-/// A size in French units (octets, Ko, Mo).
-fn human_size(bytes: usize) -> String {
+/// A size in the page's units (o, Ko, Mo in French).
+fn human_size(bytes: usize, w: &Words) -> String {
+    let [b, kb, mb] = w.size_units;
     if bytes < 1024 {
-        format!("{bytes} o")
+        format!("{bytes} {b}")
     } else if bytes < 1024 * 1024 {
-        format!("{:.0} Ko", bytes as f64 / 1024.0)
+        format!("{:.0} {kb}", bytes as f64 / 1024.0)
     } else {
-        format!("{:.1} Mo", bytes as f64 / (1024.0 * 1024.0))
+        format!("{:.1} {mb}", bytes as f64 / (1024.0 * 1024.0))
     }
 }
 

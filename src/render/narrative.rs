@@ -183,7 +183,7 @@ impl Renderer<'_> {
                         self.neutralised(
                             "foreign-element",
                             *span,
-                            format!("élément <{name}> d'un autre espace de noms"),
+                            (self.words.what_foreign_element)(name),
                             "rendered as its text, with a marker",
                         );
                         for (key, value) in attributes {
@@ -244,7 +244,7 @@ impl Renderer<'_> {
             self.neutralised(
                 "unknown-element",
                 span,
-                format!("élément <{}> inconnu du bloc narratif", html::excerpt(name)),
+                (self.words.what_unknown_element)(&html::excerpt(name)),
                 "rendered as its text, with a marker",
             );
             for (key, value) in attributes {
@@ -371,7 +371,7 @@ impl Renderer<'_> {
                 self.neutralised(
                     "relative-link",
                     span,
-                    format!("linkHtml href=\"{}\" (fichier local)", html::excerpt(&path)),
+                    (self.words.what_local_link)(&html::excerpt(&path)),
                     "shown as text, not followed",
                 );
                 self.wrap(out, "span", "cda-link-off", a, children, false);
@@ -383,16 +383,13 @@ impl Renderer<'_> {
                 self.neutralised(
                     "unsafe-link",
                     span,
-                    format!(
-                        "linkHtml href=\"{}\" (schéma {scheme}:)",
-                        html::excerpt(a.href.as_deref().unwrap_or(""))
-                    ),
+                    (self.words.what_unsafe_link)(&html::excerpt(a.href.as_deref().unwrap_or("")), &scheme),
                     "link removed, text kept",
                 );
                 self.wrap(out, "span", "cda-link-off", a, children, false);
-                out.push_str(" <span class=\"vg-marker\">⟨lien « ");
-                escape_into(out, &html::excerpt(&scheme));
-                out.push_str(" » supprimé⟩</span>");
+                out.push_str(" <span class=\"vg-marker\">");
+                escape_into(out, &(self.words.link_removed)(&html::excerpt(&scheme)));
+                out.push_str("</span>");
             }
             None => self.wrap(out, "span", "", a, children, false),
         }
@@ -414,7 +411,8 @@ impl Renderer<'_> {
         self.next_footnote += 1;
         let n = self.next_footnote;
         out.push_str(&format!(
-            "<sup class=\"cda-fnref\"><a id=\"fnref-{n}\" href=\"#fn-{n}\" aria-label=\"note {n}\">{n}</a></sup>"
+            "<sup class=\"cda-fnref\"><a id=\"fnref-{n}\" href=\"#fn-{n}\" aria-label=\"{}\">{n}</a></sup>",
+            (self.words.footnote)(n)
         ));
         let mut body = String::new();
         let classes = Checked { classes: a.classes.clone(), ..Checked::default() };

@@ -1,5 +1,5 @@
 //! The JSON API over the session: list, add, report, results, clinical, render, source, check,
-//! attachment (see `docs/api.md`).
+//! attachment, a bare PDF's file (see `docs/api.md`).
 //!
 //! Reading a document is blocking work (file I/O, parsing up to the input limit): each
 //! handler runs it on the blocking pool, holding the session's lock only there.
@@ -7,7 +7,7 @@
 use std::sync::PoisonError;
 
 use axum::body::{Body, Bytes};
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::header::{self, HeaderMap, HeaderValue};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -124,13 +124,22 @@ pub(crate) async fn clinical(
     Ok(Json(clinical).into_response())
 }
 
-/// `GET /api/documents/{id}/render`: the hardened page for the app's sandboxed iframe
-/// (`srcdoc`) and its security report (`{ html, report }`, see `docs/api.md`).
+/// The query of `GET /api/documents/{id}/render`.
+#[derive(serde::Deserialize)]
+pub(crate) struct RenderQuery {
+    /// The language of the page's own words, `fr` (the default) or `en`.
+    lang: Option<crate::summary::Lang>,
+}
+
+/// `GET /api/documents/{id}/render?lang=fr|en`: the hardened page for the app's sandboxed
+/// iframe (`srcdoc`) and its security report (`{ html, report }`, see `docs/api.md`).
 pub(crate) async fn render(
     State(session): State<SharedSession>,
     Path(id): Path<usize>,
+    Query(query): Query<RenderQuery>,
 ) -> Result<Response, ApiError> {
-    let rendered = with_session(session, Some(id), move |s| s.render(id)).await?;
+    let lang = query.lang.unwrap_or(crate::summary::Lang::Fr);
+    let rendered = with_session(session, Some(id), move |s| s.render(id, lang)).await?;
     Ok(Json(rendered).into_response())
 }
 
@@ -205,6 +214,22 @@ pub(crate) async fn attachment(
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     if let Ok(value) = HeaderValue::from_str(&disposition) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    Ok(response)
+}
+
+/// `GET /api/documents/{id}/file`: the bytes of a bare PDF file (a document read as `pdf`),
+/// for the app's PDF viewer; any other kind of document is a 422.
+pub(crate) async fn pdf_file(
+    State(session): State<SharedSession>,
+    Path(id): Path<usize>,
+) -> Result<Response, ApiError> {
+    let bytes = with_session(session, Some(id), move |s| s.pdf_file(id)).await?;
+    let mut response = Body::from(bytes).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/pdf"));
+    if let Ok(value) = HeaderValue::from_str(&format!("inline; filename=\"document-{id}.pdf\"")) {
         headers.insert(header::CONTENT_DISPOSITION, value);
     }
     Ok(response)

@@ -125,6 +125,7 @@ pub fn router(session: SharedSession, port: u16) -> Router {
         .route("/api/documents/{id}/source", get(api::source))
         .route("/api/documents/{id}/check", get(api::check))
         .route("/api/documents/{id}/attachments/{index}", get(api::attachment))
+        .route("/api/documents/{id}/file", get(api::pdf_file))
         .route("/api/{*rest}", get(api::not_found).post(api::not_found))
         .fallback(assets::serve_asset)
         .with_state(session)

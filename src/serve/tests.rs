@@ -190,6 +190,23 @@ async fn a_document_without_xml_source_says_why() {
 }
 
 #[tokio::test]
+async fn a_bare_pdf_is_served_as_its_file_and_a_cda_is_not() {
+    let app = app();
+    let pdf = upload(&app, "scan.pdf", b"%PDF-1.4 pages").await.json()["entries"][0]["id"].as_u64().unwrap();
+    let answer = get(&app, &format!("/api/documents/{pdf}/file")).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+    assert_eq!(answer.body, b"%PDF-1.4 pages");
+    assert_eq!(answer.header("content-type"), "application/pdf");
+    assert_eq!(answer.header("x-content-type-options"), "nosniff");
+
+    let cda = upload(&app, "a.xml", DOCUMENT.as_bytes()).await.json()["entries"][0]["id"].as_u64().unwrap();
+    let refused = get(&app, &format!("/api/documents/{cda}/file")).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.json()["error"].as_str().unwrap().contains("not a PDF file"));
+    assert_eq!(get(&app, "/api/documents/9/file").await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
 async fn the_page_is_served_at_the_root() {
     let answer = get(&app(), "/").await;
     assert_eq!(answer.status, StatusCode::OK);
@@ -325,6 +342,29 @@ async fn a_document_is_rendered_for_the_iframe_with_its_security_report() {
     assert_eq!(link["position"]["line"], 5, "{json} ({codes:?})");
 
     assert_eq!(get(&app, "/api/documents/9/render").await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn the_rendered_page_speaks_the_language_asked() {
+    let app = app();
+    let id = upload(&app, "hostile.xml", HOSTILE_DOCUMENT.as_bytes()).await.json()["entries"][0]["id"]
+        .as_u64()
+        .unwrap();
+    let page = |json: serde_json::Value| json["html"].as_str().unwrap().to_string();
+    let french = page(get(&app, &format!("/api/documents/{id}/render")).await.json());
+    assert!(french.contains("<html lang=\"fr\">") && french.contains("Rendu par Vigie"), "French by default");
+    let answer = get(&app, &format!("/api/documents/{id}/render?lang=en")).await;
+    assert_eq!(answer.status, StatusCode::OK);
+    let json = answer.json();
+    let english = page(json.clone());
+    assert!(english.contains("<html lang=\"en\">") && english.contains("Rendered by Vigie"), "{english}");
+    assert!(english.contains("Hémoglobine"), "the document's own words stay as written");
+    let link = &json["report"][0]["what"];
+    assert!(link.as_str().unwrap().ends_with("(javascript: scheme)"), "{link}");
+    assert_eq!(
+        get(&app, &format!("/api/documents/{id}/render?lang=de")).await.status,
+        StatusCode::BAD_REQUEST
+    );
 }
 
 /// A section whose entry points at a narrative ID that does not exist (line 6).

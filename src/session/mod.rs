@@ -527,11 +527,17 @@ impl Session {
     }
 
     /// Document `id` rendered for the app ([`crate::render::RenderOptions::embedded`]): the
-    /// hardened page without its header card (the app shows its own), each section with its
-    /// span, and the security report of what was neutralised.
-    pub fn render(&mut self, id: usize) -> Result<crate::render::Rendered, String> {
+    /// hardened page without its header card and attachments list (the app shows its own),
+    /// each section with its span, its own words in `lang`, and the security report of what
+    /// was neutralised.
+    pub fn render(
+        &mut self,
+        id: usize,
+        lang: crate::summary::Lang,
+    ) -> Result<crate::render::Rendered, String> {
         let document = self.document(id)?;
-        Ok(crate::render::render(&document, &crate::render::RenderOptions::embedded()))
+        let options = crate::render::RenderOptions { lang, ..crate::render::RenderOptions::embedded() };
+        Ok(crate::render::render(&document, &options))
     }
 
     /// Every lab result of document `id`'s patient across the session, by test and date
@@ -570,6 +576,21 @@ impl Session {
             .and_then(|cda| cda.attachments.get(index))
             .and_then(|a| a.media_type.clone());
         Ok((media_type, bytes))
+    }
+
+    /// The bytes of a bare PDF file (an entry read as [`InputKind::Pdf`]), for the app's PDF
+    /// viewer. Read again from where the entry came from, within the reading limit, and
+    /// recognised again: a file that is no longer a PDF is refused, as is any other kind of
+    /// document (their content is served by [`Session::source`] and [`Session::attachment`]).
+    pub fn pdf_file(&mut self, id: usize) -> Result<Vec<u8>, String> {
+        let name = &self.entries.get(id).ok_or_else(|| unknown(id))?.name;
+        let origin = self.origins.get(id).ok_or_else(|| unknown(id))?;
+        let (document, bytes) = read_with_bytes(origin, &self.limits);
+        match (document.kind, bytes) {
+            (InputKind::Pdf, Some(bytes)) => Ok(bytes.to_vec()),
+            (InputKind::Pdf, None) => Err(format!("{name} could not be read again")),
+            (kind, _) => Err(format!("{name} is not a PDF file (it was read as: {})", kind_name(kind))),
+        }
     }
 }
 

@@ -162,6 +162,29 @@ fn a_pdf_has_no_source_and_no_attachment() {
 }
 
 #[test]
+fn a_bare_pdf_serves_its_bytes_and_nothing_else_does() {
+    let mut session = session();
+    let pdf = session.add_bytes("scan.pdf", b"%PDF-1.4 binary".to_vec()).unwrap().entries.remove(0);
+    assert_eq!(session.pdf_file(pdf.id).unwrap(), b"%PDF-1.4 binary");
+    let cda = session.add_bytes("doc.xml", MINIMAL.into()).unwrap().entries.remove(0);
+    let refused = session.pdf_file(cda.id).unwrap_err();
+    assert!(refused.contains("not a PDF file") && refused.contains("clinical-document"), "{refused}");
+    assert!(session.pdf_file(99).unwrap_err().contains("no document #99"));
+}
+
+#[test]
+fn a_pdf_file_replaced_on_disk_by_something_else_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("scan.pdf");
+    std::fs::write(&path, b"%PDF-1.7 first").unwrap();
+    let mut session = session();
+    let entry = session.add_paths(&[&path]).entries.remove(0);
+    assert_eq!(session.pdf_file(entry.id).unwrap(), b"%PDF-1.7 first");
+    std::fs::write(&path, MINIMAL).unwrap();
+    assert!(session.pdf_file(entry.id).unwrap_err().contains("not a PDF file"));
+}
+
+#[test]
 fn the_cache_keeps_the_most_recently_used_documents() {
     let mut session = session();
     for i in 0..CACHE_SIZE + 2 {

@@ -35,3 +35,20 @@ pub fn read(bytes: &[u8]) -> Document {
 pub fn codes(document: &Document) -> Vec<&'static str> {
     document.findings.iter().map(|f| f.code).collect()
 }
+
+/// A rendered page from `<body>` on, with embedded images shortened, for a reviewable
+/// snapshot.
+pub fn reviewable(html: &str) -> String {
+    let body = &html[html.find("<body>").expect("a body")..];
+    let mut out = String::new();
+    let mut rest = body;
+    while let Some(at) = rest.find(";base64,") {
+        out.push_str(&rest[..at + 8]);
+        rest = &rest[at + 8..];
+        let end = rest.find('"').unwrap_or(rest.len());
+        out.push_str(&format!("…{} base64 characters…", end));
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}

@@ -329,8 +329,13 @@ test('a corpus lab report reads in the frame: its table, its height, its #ID lin
     const box = await iframe.boundingBox();
     assert.ok(box && box.height > 600, `the frame is ${box?.height}px tall`);
 
-    // The header card is the app's, above the frame; the page has none of its own.
+    // The header card is the app's, above the frame; the page has none of its own. Nor a list
+    // of attachments: the app's, below the frame, has the actions; the placeholder where the
+    // narrative shows the PDF copy stays.
     assert.equal(await frame.locator('.vg-card').count(), 0);
+    assert.equal(await frame.locator('.vg-attachments').count(), 0);
+    assert.match(await frame.locator('.cda-media .vg-placeholder').innerText(), /application\/pdf/);
+    assert.equal(await page.locator('.attachments-card tbody tr').count(), 1);
     // A table-of-contents link scrolls the view to its section.
     const pane = page.locator('.doc-pane');
     const before = await pane.evaluate((e) => e.scrollTop);
@@ -358,6 +363,24 @@ test('a corpus lab report reads in the frame: its table, its height, its #ID lin
     // The top of the rendered page, under the app's cards.
     await page.getByTestId('rendered').evaluate((e) => e.scrollIntoView({ block: 'start' }));
     await page.screenshot({ path: resolve(shots, 'rendered-lab-report.png') });
+
+    // The page's own words follow the app's language: asked again in English.
+    assert.equal(await frame.locator('.vg-toc h2').innerText(), 'Sommaire');
+    await page.getByRole('button', { name: 'EN', exact: true }).click();
+    await page.waitForFunction(() => {
+      const f = /** @type {HTMLIFrameElement | null} */ (document.querySelector('[data-testid=rendered]'));
+      return f?.contentDocument?.documentElement?.lang === 'en';
+    });
+    const english = page.frameLocator('[data-testid=rendered]');
+    assert.equal(await english.locator('.vg-toc h2').innerText(), 'Contents');
+    assert.match(await english.locator('.cda-media .vg-placeholder').innerText(), /see attachment no\. 1/);
+    assert.match(await english.locator('body').innerText(), /Thyréostimuline \(TSH\)/);
+    await page.getByRole('button', { name: 'FR', exact: true }).click();
+    await page.waitForFunction(() => {
+      const f = /** @type {HTMLIFrameElement | null} */ (document.querySelector('[data-testid=rendered]'));
+      return f?.contentDocument?.documentElement?.lang === 'fr';
+    });
+    assert.deepEqual(problems, []);
   } finally {
     await close();
   }

@@ -1,6 +1,20 @@
 import { describe, expect, it } from 'vitest';
 
-import { CSS_PER_POINT, MAX_ZOOM, MIN_ZOOM, clampPage, clampZoom, fitWidth, pageAt, zoomIn, zoomOut, zoomPercent } from './pdf-view';
+import {
+  CSS_PER_POINT,
+  MAX_ZOOM,
+  MIN_ZOOM,
+  clampPage,
+  clampZoom,
+  fitWidth,
+  isPdfType,
+  pageAt,
+  pdfCopyIndex,
+  zoomIn,
+  zoomOut,
+  zoomPercent,
+} from './pdf-view';
+import type { Attachment, AttachmentKind } from './types';
 
 describe('zoom steps', () => {
   it('step up and down through the levels', () => {
@@ -61,4 +75,37 @@ describe('pages', () => {
 
 it('zoom reads as a percentage', () => {
   expect(zoomPercent(1.25)).toBe('125 %');
+});
+
+describe('the PDF copy', () => {
+  const attachment = (kind: AttachmentKind, media_type?: string, encoded_size = 1000): Attachment => ({
+    kind,
+    media_type,
+    content: { start: 0, end: encoded_size },
+    encoded_size,
+    estimated_size: (encoded_size * 3) / 4,
+    span: { start: 0, end: encoded_size },
+  });
+
+  it('is the PDF of the copie PDF section, not a PDF entry or body', () => {
+    const attachments = [
+      attachment('observation-media', 'application/pdf'),
+      attachment('pdf-copy', 'Application/PDF; name=copie.pdf'),
+    ];
+    expect(pdfCopyIndex(attachments)).toBe(1);
+    expect(pdfCopyIndex([attachment('body', 'application/pdf')])).toBeNull();
+    expect(pdfCopyIndex([])).toBeNull();
+  });
+
+  it('needs content and a PDF type', () => {
+    expect(pdfCopyIndex([attachment('pdf-copy', 'application/pdf', 0)])).toBeNull();
+    expect(pdfCopyIndex([attachment('pdf-copy', 'image/jpeg'), attachment('pdf-copy', 'application/pdf')])).toBe(1);
+    expect(pdfCopyIndex([attachment('pdf-copy', undefined)])).toBeNull();
+  });
+
+  it('reads media types without their parameters or case', () => {
+    expect(isPdfType(' application/pdf ;charset=binary')).toBe(true);
+    expect(isPdfType('application/pdfx')).toBe(false);
+    expect(isPdfType(undefined)).toBe(false);
+  });
 });

@@ -1,5 +1,8 @@
 // The PDF viewer's arithmetic (`PdfViewer.svelte`): zoom steps, fitting a page to the width
-// of the view, which page is current. Pure, so that it is tested without pdf.js or a DOM.
+// of the view, which page is current; and which of a document's attachments is its PDF copy.
+// Pure, so that it is tested without pdf.js or a DOM.
+
+import type { Attachment } from './types';
 
 /** The zoom levels the − and + buttons step through, as CSS pixels per PDF point ×
  *  (72 / 96): `1` shows a page at its printed size. */
@@ -55,4 +58,17 @@ export function pageAt(tops: readonly number[], scrollTop: number, viewHeight: n
 /** A zoom as people read it: `125 %`. */
 export function zoomPercent(zoom: number): string {
   return `${Math.round(zoom * 100)} %`;
+}
+
+/** Whether a declared media type is PDF (`application/pdf`, parameters and case aside). */
+export function isPdfType(mediaType: string | undefined): boolean {
+  return (mediaType ?? '').split(';')[0]?.trim().toLowerCase() === 'application/pdf';
+}
+
+/** The index of the document's PDF copy — the PDF of the French "copie PDF" section (CI-SIS
+ *  template 1.2.250.1.213.1.1.2.243), with content — to compare with its structured text;
+ *  `null` when it has none. */
+export function pdfCopyIndex(attachments: readonly Attachment[]): number | null {
+  const index = attachments.findIndex((a) => a.kind === 'pdf-copy' && isPdfType(a.media_type) && a.encoded_size > 0);
+  return index < 0 ? null : index;
 }

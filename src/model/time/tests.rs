@@ -332,3 +332,20 @@ fn interval_display_in_french() {
     assert_eq!(Interval::point(ts("20210401")).display(), "01/04/2021");
     assert!(Interval::default().is_empty());
 }
+
+#[test]
+fn interval_display_in_english() {
+    let en = |low: Option<&str>, high: Option<&str>, center: Option<&str>| {
+        Interval { low: low.map(ts), high: high.map(ts), center: center.map(ts), value: None }.display_en()
+    };
+    assert_eq!(en(Some("20210401"), Some("20210403"), None), "from 01/04/2021 to 03/04/2021");
+    assert_eq!(en(Some("20210401"), None, None), "since 01/04/2021");
+    assert_eq!(en(None, Some("2021"), None), "until 2021");
+    assert_eq!(
+        en(Some("202104010800+0200"), Some("202104011030+0200"), None),
+        "on 01/04/2021 from 08:00 to 10:30"
+    );
+    assert_eq!(en(Some("20210401"), Some("20210401"), None), "01/04/2021");
+    assert_eq!(en(None, None, Some("20210401")), "around 01/04/2021");
+    assert_eq!(en(None, None, None), "");
+}

@@ -16,6 +16,7 @@ import type {
   Rendered,
   Report,
 } from '../types';
+import type { Locale } from '../i18n';
 
 /** What the platform reports while files are dragged over the window (desktop app). */
 export interface DropEvents {
@@ -44,9 +45,10 @@ export interface Backend {
   /** The clinical summary of a document: allergies, problems, treatments, history,
    *  vaccinations… by category (empty for a document without such sections). */
   documentClinical(id: number): Promise<ClinicalSummary>;
-  /** The document as a hardened page for a sandboxed iframe (`srcdoc`), with the security
-   *  report of what was neutralised. */
-  documentRender(id: number): Promise<Rendered>;
+  /** The document as a hardened page for a sandboxed iframe (`srcdoc`), its own words
+   *  (labels, placeholders, the report's descriptions) in `lang`, with the security report of
+   *  what was neutralised. */
+  documentRender(id: number, lang: Locale): Promise<Rendered>;
   /** The decoded XML source of a document. */
   documentSource(id: number): Promise<string>;
   /** Checks a document, layer by layer: each layer's status and every issue, located. A
@@ -60,6 +62,14 @@ export interface Backend {
   attachmentUrl(id: number, index: number, mediaType: string | undefined): Promise<string>;
   /** The decoded bytes of an attachment (the PDF viewer reads them; nothing is opened). */
   attachmentBytes(id: number, index: number): Promise<Uint8Array>;
+  /** The bytes of a bare PDF file (a document whose report's `kind` is `pdf`), for the PDF
+   *  viewer; any other kind of document is refused. */
+  documentFile(id: number): Promise<Uint8Array>;
+  /** Opens a web or mail link of a document outside the app (the system's browser or mail
+   *  client, a new tab in a browser). Call it only after the person clicked the link and
+   *  confirmed its URL (`ExternalLinkDialog`); the platform checks the URL again
+   *  (`externalLink`, and Rust in the desktop app). */
+  openExternal(url: string): Promise<void>;
   /** Whether the platform has its own file dialog (`chooseFiles`); otherwise use a file
    *  input and `addFiles`. */
   readonly hasNativeDialog: boolean;

@@ -1,6 +1,8 @@
 // `vigie serve`'s HTTP API (docs/api.md). Errors come back as `{"error": "..."}`.
 
 import type { Added, CheckReport, ClinicalSummary, Cumulative, Entry, LabReport, LibraryQuery, LibraryResults, RecentFolder, Rendered, Report } from '../types';
+import type { Locale } from '../i18n';
+import { externalLink } from '../links';
 import { BackendError, type Backend, type DropEvents } from './backend';
 
 export class HttpBackend implements Backend {
@@ -60,8 +62,8 @@ export class HttpBackend implements Backend {
     return (await this.request(`/documents/${id}/clinical`)).json() as Promise<ClinicalSummary>;
   }
 
-  async documentRender(id: number): Promise<Rendered> {
-    return (await this.request(`/documents/${id}/render`)).json() as Promise<Rendered>;
+  async documentRender(id: number, lang: Locale): Promise<Rendered> {
+    return (await this.request(`/documents/${id}/render?lang=${lang}`)).json() as Promise<Rendered>;
   }
 
   async documentSource(id: number): Promise<string> {
@@ -82,6 +84,19 @@ export class HttpBackend implements Backend {
 
   async attachmentBytes(id: number, index: number): Promise<Uint8Array> {
     return new Uint8Array(await (await this.request(`/documents/${id}/attachments/${index}`)).arrayBuffer());
+  }
+
+  async documentFile(id: number): Promise<Uint8Array> {
+    return new Uint8Array(await (await this.request(`/documents/${id}/file`)).arrayBuffer());
+  }
+
+  /** A new tab with no link back to this page (`noopener`) and no referrer: the link's site
+   *  learns nothing of the session. Called right after the person confirmed, so that the
+   *  browser still counts it as their gesture. */
+  async openExternal(url: string): Promise<void> {
+    const link = externalLink(url);
+    if (!link.ok) throw new BackendError(`this link is not opened (${link.reason})`);
+    window.open(link.url, '_blank', 'noopener,noreferrer');
   }
 
   async chooseFiles(): Promise<Added | null> {

@@ -20,6 +20,7 @@ import type {
   Rendered,
   Report,
 } from '../types';
+import type { Locale } from '../i18n';
 import { BackendError, type Backend, type DropEvents } from './backend';
 
 /** What the app emits after adding files dropped on the window (`DOCUMENTS_ADDED` in
@@ -64,8 +65,8 @@ export class TauriBackend implements Backend {
     return call('document_clinical', { id });
   }
 
-  documentRender(id: number): Promise<Rendered> {
-    return call('document_render', { id });
+  documentRender(id: number, lang: Locale): Promise<Rendered> {
+    return call('document_render', { id, lang });
   }
 
   documentSource(id: number): Promise<string> {
@@ -89,6 +90,18 @@ export class TauriBackend implements Backend {
     // `document_attachment` answers a binary IPC response: an ArrayBuffer.
     const bytes = await call<ArrayBuffer | number[]>('document_attachment', { id, index });
     return bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : Uint8Array.from(bytes);
+  }
+
+  async documentFile(id: number): Promise<Uint8Array> {
+    // `document_file` answers a binary IPC response: an ArrayBuffer.
+    const bytes = await call<ArrayBuffer | number[]>('document_file', { id });
+    return bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : Uint8Array.from(bytes);
+  }
+
+  /** The app opens it with the system's launcher once Rust has checked it again
+   *  (src-tauri/src/external.rs): the webview itself never navigates. */
+  openExternal(url: string): Promise<void> {
+    return call('open_external', { url });
   }
 
   chooseFiles(): Promise<Added | null> {
