@@ -161,6 +161,8 @@ pub fn run(args: &CheckArgs) -> ExitCode {
             &format!("{not_cda} fichier(s) trouvé(s) dans les dossiers ne sont pas des documents CDA : non vérifiés"),
         );
     }
+    // the compiled kit is large and the process ends here: freeing it would only cost time
+    std::mem::forget(checker);
     if usage_error {
         ExitCode::from(2)
     } else if failed {

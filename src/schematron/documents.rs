@@ -76,6 +76,10 @@ pub(crate) fn find(
     let mut notes = Vec::new();
     let mut arguments: Vec<(String, Origin)> = Vec::new();
     let mut push = |expr: &str, origin: &Origin| {
+        // `doc(`, `doc-available(` and `document(` all contain it: most expressions are skipped
+        if !expr.contains("doc") {
+            return;
+        }
         for argument in document_arguments(&rewrite_xslt_functions(expr)) {
             if !arguments.iter().any(|(a, _)| *a == argument) {
                 arguments.push((argument, origin.clone()));
@@ -168,9 +172,9 @@ pub(crate) fn find(
             ));
             continue;
         };
-        let (uri, path) = if let Some(rest) = reference.strip_prefix("file://") {
-            (reference.clone(), PathBuf::from(rest))
-        } else if reference.contains("://") || reference.starts_with("urn:") {
+        let (uri, path) = if let Some(resolved) = resolve(base_dir, &reference) {
+            resolved
+        } else {
             notes.push(SetupNote::new(
                 origin,
                 format!(
@@ -181,9 +185,6 @@ pub(crate) fn find(
                 ),
             ));
             continue;
-        } else {
-            let path = normalize_lexically(&base_dir.join(&reference));
-            (file_uri(&path), path)
         };
         if found.iter().any(|d| d.uri == uri) {
             continue;
@@ -220,6 +221,19 @@ pub(crate) fn find(
         found.push(RuleDocument { uri, text });
     }
     Found { documents: found, notes, constant_arguments }
+}
+
+/// The URI and path a `doc()` reference resolves to from the main schema's folder, as
+/// the kit's generated stylesheet resolves it; `None` for a network or other non-file URI.
+pub(crate) fn resolve(base_dir: &Path, reference: &str) -> Option<(String, PathBuf)> {
+    if let Some(rest) = reference.strip_prefix("file://") {
+        Some((reference.to_owned(), PathBuf::from(rest)))
+    } else if reference.contains("://") || reference.starts_with("urn:") {
+        None
+    } else {
+        let path = normalize_lexically(&base_dir.join(reference));
+        Some((file_uri(&path), path))
+    }
 }
 
 /// What [`find`] found.

@@ -17,7 +17,8 @@
 //!   a few of the kit's) are matched by Vigie through per-document indexes (`matcher.rs`),
 //!   the others selected by xee (`context.rs`); a node fires the first matching rule of
 //!   each pattern;
-//! - asserts, reports and rule lets in XPath 2.0 without `doc()` (most of the kit's) are
+//! - asserts, reports and rule lets in XPath 2.0 (nearly all of the kit's, value-set
+//!   lookups through `doc()` included) are
 //!   parsed and evaluated by Vigie's own evaluator (`xpath/`) on the nodes their rule
 //!   fired on; xee compiles a test only when the native evaluation stops (a dynamic error,
 //!   a type it does not model) or the test is outside it;
@@ -108,6 +109,8 @@ struct SchemaData {
     lazy: bool,
     expanded: Expanded,
     base_uri: String,
+    /// The main schema's folder: `doc()` references resolve from it.
+    base_dir: PathBuf,
     documents: Vec<RuleDocument>,
     /// `doc()` arguments that do not depend on the checked document.
     constant_arguments: Vec<String>,
@@ -189,6 +192,7 @@ impl Schema {
             lazy: options.lazy,
             expanded,
             base_uri,
+            base_dir: main.parent().map(Path::to_path_buf).unwrap_or_default(),
             documents: found.documents,
             constant_arguments: found.constant_arguments,
             notes: Vec::new(),
@@ -275,7 +279,16 @@ impl Schema {
                     ));
                 }
             }
-            let output = run::run(&data.expanded, &compiled, &mut runtime.documents, loaded);
+            let value_sets: HashMap<String, xot::Node> = data
+                .documents
+                .iter()
+                .filter_map(|d| runtime.value_set(&d.uri).map(|node| (d.uri.clone(), node)))
+                .collect();
+            let docs = |reference: &str| {
+                let (uri, _) = documents::resolve(&data.base_dir, reference)?;
+                value_sets.get(&uri).copied()
+            };
+            let output = run::run(&data.expanded, &compiled, &mut runtime.documents, loaded, &docs);
             let xot = runtime.documents.xot();
             for fired in output.fired {
                 let pattern = &data.expanded.patterns[fired.pattern];

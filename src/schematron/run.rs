@@ -53,6 +53,8 @@ struct Evaluator<'a> {
     /// Expressions already noted on this document (one note each).
     noted: HashSet<*const ()>,
     notes: Vec<SetupNote>,
+    /// The value sets for the native evaluator's `doc()`.
+    docs: &'a dyn Fn(&str) -> Option<xot::Node>,
 }
 
 impl Evaluator<'_> {
@@ -183,6 +185,7 @@ pub(crate) fn run(
     compiled: &Compiled,
     documents: &mut Documents,
     loaded: &Loaded,
+    docs: &dyn Fn(&str) -> Option<xot::Node>,
 ) -> RunOutput {
     let root = Item::Node(loaded.root);
     let mut ev = Evaluator {
@@ -193,6 +196,7 @@ pub(crate) fn run(
         values: vec![None; compiled.slots],
         noted: HashSet::new(),
         notes: Vec::new(),
+        docs,
     };
 
     // globals: the document node is their context
@@ -218,7 +222,12 @@ pub(crate) fn run(
                 Some(Selector::Evaluated(expr, lazy)) => {
                     let native = {
                         let vars = |name: &str| globals.get(&ev, name);
-                        let env = xpath::Env { xot: ev.documents.xot(), doc: &loaded.doc, vars: &vars };
+                        let env = xpath::Env {
+                            xot: ev.documents.xot(),
+                            doc: &loaded.doc,
+                            vars: &vars,
+                            docs: ev.docs,
+                        };
                         xpath::eval_nodes(&env, expr, loaded.root).ok()
                     };
                     if let (Some(nodes), true) = (&native, verifying()) {
@@ -536,7 +545,12 @@ impl NativeScope<'_> {
         }
         let value = self.lets[i].1.as_ref().and_then(|expr| {
             let vars = |n: &str| self.resolve(n, i);
-            let env = xpath::Env { xot: self.ev.documents.xot(), doc: &self.loaded.doc, vars: &vars };
+            let env = xpath::Env {
+                xot: self.ev.documents.xot(),
+                doc: &self.loaded.doc,
+                vars: &vars,
+                docs: self.ev.docs,
+            };
             xpath::eval_value(&env, expr, self.node).ok().map(Rc::new)
         });
         self.memo.borrow_mut()[i] = Some(value.clone());
@@ -566,7 +580,7 @@ fn native_truths(
             node,
         };
         let vars = |name: &str| scope.resolve(name, check.lets_before);
-        let env = xpath::Env { xot: ev.documents.xot(), doc: &loaded.doc, vars: &vars };
+        let env = xpath::Env { xot: ev.documents.xot(), doc: &loaded.doc, vars: &vars, docs: ev.docs };
         truths.push(xpath::eval_boolean(&env, test, node).ok()?);
     }
     Some(truths)

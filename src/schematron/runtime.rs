@@ -8,7 +8,7 @@
 //! sorts and never forgets an annotation, so a long batch would otherwise grow without end.
 
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use xee_xpath::Documents;
@@ -35,8 +35,8 @@ pub(crate) struct Loaded {
 
 pub(crate) struct Runtime {
     pub documents: Documents,
-    /// URIs of the value sets already in `documents`.
-    loaded: HashSet<String>,
+    /// The value sets already in `documents`, by URI: their document nodes.
+    loaded: HashMap<String, xot::Node>,
     compiled: HashMap<u64, Rc<Compiled>>,
     checked: usize,
     generation: u64,
@@ -76,7 +76,7 @@ impl Runtime {
     fn new() -> Self {
         Self {
             documents: Documents::new(),
-            loaded: HashSet::new(),
+            loaded: HashMap::new(),
             compiled: HashMap::new(),
             checked: 0,
             generation: next_generation(),
@@ -91,13 +91,19 @@ impl Runtime {
     /// Makes sure the value set `uri` (with its text) is in the store. A text xee cannot
     /// parse is an error message.
     pub fn ensure_document(&mut self, uri: &str, text: &str) -> Result<(), String> {
-        if self.loaded.contains(uri) {
+        if self.loaded.contains_key(uri) {
             return Ok(());
         }
         let iri = uri.try_into().map_err(|_| format!("{uri}: not a valid URI"))?;
-        self.documents.add_string(iri, text).map_err(|e| format!("{uri}: {e}"))?;
-        self.loaded.insert(uri.to_owned());
+        let handle = self.documents.add_string(iri, text).map_err(|e| format!("{uri}: {e}"))?;
+        let node = self.documents.document_node(handle).ok_or_else(|| format!("{uri}: not stored"))?;
+        self.loaded.insert(uri.to_owned(), node);
         Ok(())
+    }
+
+    /// The document node of the value set `uri`, if it is in the store.
+    pub fn value_set(&self, uri: &str) -> Option<xot::Node> {
+        self.loaded.get(uri).copied()
     }
 
     /// Loads the checked document.

@@ -38,12 +38,15 @@ const MAX_ITEMS: usize = 1 << 20;
 /// Deepest evaluation (nested predicates and quantifiers).
 const MAX_DEPTH: usize = 256;
 
-/// What an evaluation reads besides its expression: the tree and the values of the
-/// variables defined outside it (the schema's and the rule's lets).
+/// What an evaluation reads besides its expression: the tree, the values of the variables
+/// defined outside it (the schema's and the rule's lets) and the value sets.
 pub(crate) struct Env<'a> {
     pub xot: &'a Xot,
     pub doc: &'a Doc,
     pub vars: &'a dyn Fn(&str) -> Option<Rc<Seq>>,
+    /// `doc(reference)`: the document node of a value set already in the tree (`None`: not
+    /// loaded, and xee answers instead).
+    pub docs: &'a dyn Fn(&str) -> Option<Node>,
 }
 
 /// Per-document tables, built when first needed.

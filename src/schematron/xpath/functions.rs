@@ -57,6 +57,9 @@ pub(crate) enum Function {
     IndexOf,
     Min,
     Max,
+    /// `doc(uri)`, and XSLT's `document(uri)` with one argument.
+    Doc,
+    DocAvailable,
     /// `xs:string(x)`.
     ToString,
     /// `xs:integer(x)`.
@@ -121,6 +124,8 @@ impl Function {
             "index-of" => (IndexOf, 2, 2),
             "min" => (Min, 1, 1),
             "max" => (Max, 1, 1),
+            "doc" | "document" => (Doc, 1, 1),
+            "doc-available" => (DocAvailable, 1, 1),
             other => return Err(format!("function {other}()")),
         };
         if arity < min || arity > max {
@@ -552,6 +557,19 @@ pub(super) fn call(ev: &mut Evaluator<'_, '_>, function: Function, args: &[Expr]
                 return Err(Unsupported("min/max of integers and decimals (type kept)"));
             }
             vec![Item::Num(super::Number::Double(value))]
+        }
+        Doc | DocAvailable => {
+            let Some(reference) = ev.single_atom(&args[0], focus)? else {
+                return if function == Doc { Ok(Vec::new()) } else { Ok(boolean(false)) };
+            };
+            // the store holds the value sets found when the schema was compiled, and nothing
+            // else: as in xee, a document is available when it is there
+            let node = (ev.env.docs)(&atom_string(&reference)?);
+            match (function, node) {
+                (Doc, Some(node)) => vec![Item::Node(node)],
+                (Doc, None) => return Err(Unsupported("a document that is not among the loaded value sets")),
+                (_, found) => boolean(found.is_some()),
+            }
         }
         ToString => match ev.single_atom(&args[0], focus)? {
             None => Vec::new(),

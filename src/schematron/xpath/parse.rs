@@ -854,7 +854,7 @@ mod tests {
     #[test]
     fn refusals_say_why() {
         for (text, why) in [
-            ("doc('x.xml')", "doc"),
+            ("unparsed-text('x.txt')", "unparsed-text"),
             ("a is b", "is"),
             ("@x instance of xs:string", "instance"),
             ("x:y", "undeclared prefix"),
