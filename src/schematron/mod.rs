@@ -15,13 +15,12 @@
 //! and whose evaluator walks `//` literally:
 //! - rule contexts are XSLT match patterns; those in a native subset (`pattern.rs`, all but
 //!   a few of the kit's) are matched by Vigie through per-document indexes (`matcher.rs`),
-//!   the others selected by xee (`context.rs`); a node fires the first matching rule of
-//!   each pattern;
-//! - asserts, reports and rule lets in XPath 2.0 (nearly all of the kit's, value-set
-//!   lookups through `doc()` included) are
-//!   parsed and evaluated by Vigie's own evaluator (`xpath/`) on the nodes their rule
-//!   fired on; xee compiles a test only when the native evaluation stops (a dynamic error,
-//!   a type it does not model) or the test is outside it;
+//!   the others selected as XPath expressions (`context.rs`); a node fires the first
+//!   matching rule of each pattern;
+//! - those selections, asserts, reports and rule lets in XPath 2.0 (nearly all of the
+//!   kit's, value-set lookups through `doc()` included) are parsed and evaluated by Vigie's
+//!   own evaluator (`xpath/`); xee compiles an expression only when the native evaluation
+//!   stops (a dynamic error, a type it does not model) or the expression is outside it;
 //! - each distinct expression is compiled once per thread; with [`CompileOptions::lazy`]
 //!   (the kit), a rule's tests only when the rule first fires;
 //! - each distinct check is evaluated for all the nodes its rules fired on in one call;
