@@ -17,6 +17,7 @@
 
 use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use xee_xpath::context::StaticContextBuilder;
 use xee_xpath::query::SequenceQuery;
@@ -102,7 +103,7 @@ pub(crate) struct CompiledBody {
     /// The rule's lets in order: name, and whether it compiled.
     lets: Vec<(String, bool)>,
     /// The rule's lets in order as the native evaluator reads them (`None`: outside it).
-    pub native_lets: Vec<(String, Option<xpath::Expr>)>,
+    pub native_lets: Vec<(String, Option<Rc<xpath::Expr>>)>,
 }
 
 /// A rule's let: compiled by xee only when a node needs its value through xee (a check
@@ -127,7 +128,7 @@ pub(crate) struct CompiledCheck {
     pub test: Lazy,
     /// The test for the native evaluator (`xpath/`), when it parses there: xee compiles
     /// the test only for a node where the native evaluation stops.
-    pub native: Option<xpath::Expr>,
+    pub native: Option<Rc<xpath::Expr>>,
     /// `$vigie-nodes ! boolean(test)`: one boolean per node (when the test reads no
     /// computed rule variable).
     pub batch: Option<Lazy>,
@@ -195,6 +196,9 @@ pub(crate) struct Compiler {
     hoisted: HashMap<String, std::rc::Rc<Hoisted>>,
     /// Prefix → URI, for the native pattern parser (tests in the subset).
     native_namespaces: HashMap<String, String>,
+    /// Each distinct text parsed once by the native evaluator (inlined abstract rules
+    /// repeat the same tests thousands of times).
+    native_memo: HashMap<String, Option<Rc<xpath::Expr>>>,
     pub notes: Vec<SetupNote>,
 }
 
@@ -218,6 +222,7 @@ impl Compiler {
         Self {
             namespaces,
             native_namespaces,
+            native_memo: HashMap::new(),
             base_uri,
             slots: HashMap::new(),
             scope: HashMap::new(),
@@ -391,6 +396,16 @@ impl Compiler {
         ));
     }
 
+    /// `text` parsed by the native evaluator (`None`: outside it), once per distinct text.
+    fn native(&mut self, text: &str) -> Option<Rc<xpath::Expr>> {
+        if let Some(parsed) = self.native_memo.get(text) {
+            return parsed.clone();
+        }
+        let parsed = xpath::parse(text, &self.native_namespaces).ok().map(Rc::new);
+        self.native_memo.insert(text.to_owned(), parsed.clone());
+        parsed
+    }
+
     /// Declares a variable in scope, compiling its value; returns its compiled form.
     pub fn define(&mut self, let_: &Let) -> CompiledLet {
         let program = self.compile(&let_.value, &format!("let ${}", let_.name), &let_.origin);
@@ -422,8 +437,7 @@ impl Compiler {
                     // usable until proved otherwise: a let that does not compile is noted when
                     // first needed, and the expressions reading it then have no value for it
                     lets.push((let_.name.clone(), true));
-                    native_lets
-                        .push((let_.name.clone(), xpath::parse(&let_.value, &self.native_namespaces).ok()));
+                    native_lets.push((let_.name.clone(), self.native(&let_.value)));
                     let_values.push((&let_.name, &let_.value));
                 }
                 RuleItem::Check(check) => {
@@ -453,7 +467,7 @@ impl Compiler {
                     items.push(CompiledItem::Check(Box::new(CompiledCheck {
                         lets_before: lets.len(),
                         test: Lazy::new(check.test.clone(), what, &check.origin, false),
-                        native: xpath::parse(&check.test, &self.native_namespaces).ok(),
+                        native: self.native(&check.test),
                         batch: batch_text(&check.test, &let_values)
                             .map(|text| Lazy::new(text, what, &check.origin, true)),
                         message,

@@ -529,7 +529,7 @@ struct NativeScope<'s> {
     ev: &'s Evaluator<'s>,
     globals: &'s NativeGlobals,
     loaded: &'s Loaded,
-    lets: &'s [(String, Option<xpath::Expr>)],
+    lets: &'s [(String, Option<Rc<xpath::Expr>>)],
     memo: RefCell<Vec<Option<Option<Rc<xpath::Seq>>>>>,
     node: xot::Node,
 }
