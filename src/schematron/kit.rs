@@ -266,14 +266,16 @@ impl Kit {
         let mut report = KitReport::default();
         let (volet, why) = self.volet_for(document, choice);
         report.volet = why;
-        let mut schemas: Vec<(&str, Result<Schema, SetupNote>)> = Vec::new();
-        for (check, entry) in &self.profiles {
-            schemas.push((check, self.schema(entry)));
-        }
-        if let Some(file) = volet {
-            let entry = self.volet_entry(&file);
-            schemas.push(("volet", self.schema(&entry)));
-        }
+        let volet_entry = volet.map(|file| self.volet_entry(&file));
+        let entries: Vec<(&str, &Entry)> = self
+            .profiles
+            .iter()
+            .map(|(check, entry)| (*check, entry))
+            .chain(volet_entry.as_deref().map(|entry| ("volet", entry)))
+            .collect();
+        self.read_in_parallel(entries.iter().map(|(_, entry)| *entry));
+        let schemas: Vec<(&str, Result<Schema, SetupNote>)> =
+            entries.iter().map(|(check, entry)| (*check, self.schema(entry))).collect();
         let Some(tree) = document.tree.as_ref() else {
             report.notes.push(Message::new(
                 "ce n'est pas un document XML : règles du kit non appliquées",
@@ -319,6 +321,26 @@ impl Kit {
             report.issue_ranges.push(start..report.issues.len());
         }
         report
+    }
+
+    /// Reads and compiles the schematrons of `entries` not read yet on two threads when
+    /// there are cores for it: reading and expanding the kit's files (hundreds of them) is
+    /// most of a first check.
+    fn read_in_parallel<'e>(&self, entries: impl Iterator<Item = &'e Entry>) {
+        let pending: Vec<&Entry> = entries.filter(|entry| entry.schema.get().is_none()).collect();
+        if pending.len() < 2 || std::thread::available_parallelism().map_or(1, |n| n.get()) < 2 {
+            return;
+        }
+        std::thread::scope(|scope| {
+            scope.spawn(|| {
+                for entry in pending.iter().skip(1).step_by(2) {
+                    let _ = self.schema(entry);
+                }
+            });
+            for entry in pending.iter().step_by(2) {
+                let _ = self.schema(entry);
+            }
+        });
     }
 
     fn volet_entry(&self, file: &str) -> Arc<Entry> {
