@@ -8,6 +8,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use xot::{NameId, Node, Xot};
 
@@ -20,7 +21,8 @@ type ParentsByValue = HashMap<String, Vec<Node>>;
 pub(crate) struct Index {
     root: Node,
     elements: Vec<Node>,
-    by_name: HashMap<NameId, Vec<Node>>,
+    /// Elements by name, in document order (shared with the XPath evaluator's tables).
+    by_name: Rc<HashMap<NameId, Vec<Node>>>,
     /// (child name, attribute name) → attribute value → parents of such children.
     by_child_attribute: RefCell<HashMap<(NameId, NameId), ParentsByValue>>,
     /// Pattern name ids ([`QName::id`]) → this tree's name id (`None`: no such name here).
@@ -40,10 +42,15 @@ impl Index {
         Self {
             root,
             elements,
-            by_name,
+            by_name: Rc::new(by_name),
             by_child_attribute: RefCell::new(HashMap::new()),
             names: RefCell::new(HashMap::new()),
         }
+    }
+
+    /// Elements by name, in document order.
+    pub fn elements_by_name(&self) -> Rc<HashMap<NameId, Vec<Node>>> {
+        self.by_name.clone()
     }
 
     fn name(&self, xot: &Xot, name: &QName) -> Option<NameId> {

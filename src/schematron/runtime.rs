@@ -125,7 +125,8 @@ impl Runtime {
             .map(|(i, n)| (n, i as u32))
             .collect();
         let index = Index::new(xot, root);
-        Ok(Loaded { root, order, index, doc: super::xpath::Doc::new(root), generation: self.generation })
+        let doc = super::xpath::Doc::new(root, index.elements_by_name());
+        Ok(Loaded { root, order, index, doc, generation: self.generation })
     }
 
     /// Removes the checked document's nodes from the store.

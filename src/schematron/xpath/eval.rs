@@ -54,32 +54,21 @@ pub(crate) struct Doc {
     root: Node,
     /// Document order of every node (attributes after their element).
     order: OnceCell<HashMap<Node, u32>>,
-    /// Elements by name, in document order (`//name` from the root).
-    by_name: OnceCell<HashMap<NameId, Vec<Node>>>,
+    /// Elements by name, in document order (`//name` from the root): the rule matcher's
+    /// index (`matcher::Index::elements_by_name`).
+    by_name: Rc<HashMap<NameId, Vec<Node>>>,
     /// Name tests resolved in this tree (keyed by the name's text, shared by the AST).
     names: RefCell<HashMap<(*const u8, *const u8), Option<NameId>>>,
 }
 
 impl Doc {
-    pub fn new(root: Node) -> Self {
-        Self { root, order: OnceCell::new(), by_name: OnceCell::new(), names: RefCell::new(HashMap::new()) }
+    pub fn new(root: Node, by_name: Rc<HashMap<NameId, Vec<Node>>>) -> Self {
+        Self { root, order: OnceCell::new(), by_name, names: RefCell::new(HashMap::new()) }
     }
 
     fn order(&self, xot: &Xot) -> &HashMap<Node, u32> {
         self.order
             .get_or_init(|| xot.all_descendants(self.root).enumerate().map(|(i, n)| (n, i as u32)).collect())
-    }
-
-    fn by_name(&self, xot: &Xot) -> &HashMap<NameId, Vec<Node>> {
-        self.by_name.get_or_init(|| {
-            let mut table: HashMap<NameId, Vec<Node>> = HashMap::new();
-            for node in xot.descendants(self.root) {
-                if let Some(element) = xot.element(node) {
-                    table.entry(element.name()).or_default().push(node);
-                }
-            }
-            table
-        })
     }
 
     fn name_id(&self, xot: &Xot, name: &Name) -> Option<NameId> {
@@ -742,7 +731,7 @@ impl<'e, 'a> Evaluator<'e, 'a> {
         if axis == Axis::Descendant && node == doc.root {
             if let NodeTest::Name(name) = test {
                 return Ok(match doc.name_id(xot, name) {
-                    Some(id) => doc.by_name(xot).get(&id).cloned().unwrap_or_default(),
+                    Some(id) => doc.by_name.get(&id).cloned().unwrap_or_default(),
                     None => Vec::new(),
                 });
             }

@@ -28,7 +28,7 @@ fn eval(text: &str) -> Result<bool, String> {
     let root = xot.parse(XML).expect("test document");
     let element = xot.document_element(root).expect("element");
     let expr = parse(text, &namespaces()).map_err(|e| format!("refused: {e}"))?;
-    let doc = Doc::new(root);
+    let doc = Doc::new(root, crate::schematron::matcher::Index::new(&xot, root).elements_by_name());
     let vars = |name: &str| (name == "limit").then(|| Rc::new(vec![eval::Item::Str(Rc::from("2"))]));
     let docs = |_: &str| None;
     let env = Env { xot: &xot, doc: &doc, vars: &vars, docs: &docs };
