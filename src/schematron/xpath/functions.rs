@@ -5,7 +5,8 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use super::eval::{atom_string, ebv, parse_double, Evaluator, Focus, Item, Seq, Unsupported, R};
+use super::eval::{Evaluator, Focus};
+use super::value::{atom_string, ebv, parse_double, Item, Seq, Unsupported, R};
 use super::{Expr, Number};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

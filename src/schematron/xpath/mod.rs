@@ -13,16 +13,21 @@
 //! runner then asks xee, so a result computed here is always the one XPath defines.
 //! `tests/xpath_native.rs` compares both engines on every test of the kit over the corpus.
 //!
-//! - `parse.rs`: tokens and the grammar, into [`Expr`].
-//! - `eval.rs`: the data model (nodes, untyped and typed atomics) and evaluation.
+//! - `lex.rs`: tokens; `parse.rs`: the grammar, into [`Expr`].
+//! - `value.rs`: the data model (nodes, untyped and typed atomics) and the operations on
+//!   values (effective boolean value, comparisons, arithmetic).
+//! - `eval.rs`: evaluation of expressions over the tree.
 //! - `functions.rs`: the function library.
 
 mod eval;
 mod functions;
+mod lex;
 mod parse;
+mod value;
 
-pub(crate) use eval::{eval_boolean, eval_nodes, eval_value, from_xee, Doc, Env, Seq};
+pub(crate) use eval::{eval_boolean, eval_nodes, eval_value, Doc, Env};
 pub(crate) use parse::parse;
+pub(crate) use value::{from_xee, Seq};
 
 use std::rc::Rc;
 

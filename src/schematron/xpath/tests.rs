@@ -16,10 +16,14 @@ const XML: &str = r#"<doc xmlns="urn:hl7-org:v3" xmlns:xsi="http://www.w3.org/20
 </doc>"#;
 
 fn namespaces() -> HashMap<String, String> {
-    [("hl7", "urn:hl7-org:v3"), ("xsi", "http://www.w3.org/2001/XMLSchema-instance")]
-        .into_iter()
-        .map(|(p, u)| (p.to_owned(), u.to_owned()))
-        .collect()
+    [
+        ("hl7", "urn:hl7-org:v3"),
+        ("cda", "urn:hl7-org:v3"),
+        ("xsi", "http://www.w3.org/2001/XMLSchema-instance"),
+    ]
+    .into_iter()
+    .map(|(p, u)| (p.to_owned(), u.to_owned()))
+    .collect()
 }
 
 /// Evaluates `text` from the document element (`$limit` is the string '2').
@@ -29,7 +33,7 @@ fn eval(text: &str) -> Result<bool, String> {
     let element = xot.document_element(root).expect("element");
     let expr = parse(text, &namespaces()).map_err(|e| format!("refused: {e}"))?;
     let doc = Doc::new(root, crate::schematron::matcher::Index::new(&xot, root).elements_by_name());
-    let vars = |name: &str| (name == "limit").then(|| Rc::new(vec![eval::Item::Str(Rc::from("2"))]));
+    let vars = |name: &str| (name == "limit").then(|| Rc::new(vec![value::Item::Str(Rc::from("2"))]));
     let docs = |_: &str| None;
     let env = Env { xot: &xot, doc: &doc, vars: &vars, docs: &docs };
     eval_boolean(&env, &expr, element).map_err(|e| format!("unsupported: {}", e.0))
@@ -133,11 +137,65 @@ fn refused_when_outside_the_evaluator() {
 
 #[test]
 fn number_formatting() {
-    use eval::number_to_string as s;
+    use value::number_to_string as s;
     assert_eq!(s(Number::Integer(-3)), "-3");
     assert_eq!(s(Number::Decimal(2.5)), "2.5");
     assert_eq!(s(Number::Decimal(3.0)), "3");
     assert_eq!(s(Number::Double(1e6)), "1.0E6");
     assert_eq!(s(Number::Double(0.5)), "0.5");
     assert_eq!(s(Number::Double(f64::NAN)), "NaN");
+}
+
+// The parser: what it reads, and what it refuses with a reason.
+
+#[test]
+fn kit_tests_parse() {
+    for text in [
+        "cda:templateId[@root='1.2.250.1.213.1.1.1.1']",
+        "count(hl7:id) = 1 and not(@nullFlavor)",
+        "every $elm in descendant-or-self::* satisfies $elm[not(@nullFlavor) or (@nullFlavor and not(@* except (@xsi:type|@nullFlavor)))]",
+        "../cda:act and (../cda:act/cda:code[@codeSystem = '2.16.840.1.113883.6.1'] or not(../cda:act/cda:code/@code))",
+        "not(@qualifier) or (string-length(@qualifier) > 0 and not(matches(@qualifier, '\\s')))",
+        "if (@x) then 1 else 2",
+        "//hl7:recordTarget/hl7:patientRole/hl7:id/@root = '1.2.250.1.213.1.4.8'",
+        "for $i in (1, 2) return $i * 2",
+        "string-join(text(), '') != ''",
+        "- 1 + +2 div 3 idiv 4 mod 5",
+        "(: a comment :) . = 'x'",
+        "a/(b | c)/@d",
+        "$x-1 le 2",
+    ] {
+        parse(text, &namespaces()).unwrap_or_else(|e| panic!("{text}: {e}"));
+    }
+}
+
+#[test]
+fn refusals_say_why() {
+    for (text, why) in [
+        ("unparsed-text('x.txt')", "unparsed-text"),
+        ("a is b", "is"),
+        ("@x instance of xs:string", "instance"),
+        ("x:y", "undeclared prefix"),
+        ("a[", "expected"),
+        ("'open", "unterminated"),
+        ("1 ! 2", "simple map"),
+    ] {
+        let refused = parse(text, &namespaces()).unwrap_err();
+        assert!(refused.contains(why), "{text}: {refused}");
+    }
+}
+
+#[test]
+fn deep_nesting_is_refused_not_overflowed() {
+    let text = format!("{}1{}", "(".repeat(5000), ")".repeat(5000));
+    assert!(parse(&text, &namespaces()).unwrap_err().contains("nested"));
+}
+
+#[test]
+fn double_slash_becomes_descendant() {
+    let Expr::Path { steps, .. } = parse("//hl7:id[@root]", &namespaces()).unwrap() else { panic!() };
+    assert!(matches!(steps.as_slice(), [Step::Axis { axis: Axis::Descendant, .. }]));
+    // a positional predicate keeps the two steps
+    let Expr::Path { steps, .. } = parse("//hl7:id[1]", &namespaces()).unwrap() else { panic!() };
+    assert_eq!(steps.len(), 2);
 }
