@@ -111,7 +111,19 @@ test('a web or mail link opens only after a click and a confirmation showing its
 
   const opened = () => page.evaluate(() => /** @type {any} */ (window).__opened);
   const dialog = page.getByTestId('external-dialog');
-  const focusedInFrame = () => frame.evaluate(() => document.activeElement?.textContent ?? '');
+  // The dialog gives the focus back from its `close` event, a task after it is hidden: wait
+  // for it rather than read it at once (read at once, it raced on a loaded CI machine).
+  // (Polled from here: `waitForFunction` would run a script in the frame, which has none.)
+  /** @param {string} text */
+  const focusBackOn = async (text) => {
+    let focused = '';
+    for (let tries = 0; tries < 50; tries += 1) {
+      focused = await frame.evaluate(() => document.activeElement?.textContent ?? '');
+      if (focused === text) return;
+      await new Promise((done) => setTimeout(done, 100));
+    }
+    assert.equal(focused, text, 'the focus went back to the link');
+  };
   const web = frame.locator('a.cda-external', { hasText: 'le référentiel' });
 
   // A click: the dialog, the whole URL, Cancel focused. Nothing opened yet.
@@ -128,7 +140,7 @@ test('a web or mail link opens only after a click and a confirmation showing its
   await dialog.getByTestId('external-cancel').click();
   await dialog.waitFor({ state: 'hidden' });
   assert.deepEqual(await opened(), []);
-  assert.equal(await focusedInFrame(), 'le référentiel');
+  await focusBackOn('le référentiel');
 
   // From the keyboard: Enter on the link asks, Esc cancels.
   await web.focus();
@@ -137,7 +149,7 @@ test('a web or mail link opens only after a click and a confirmation showing its
   await page.keyboard.press('Escape');
   await dialog.waitFor({ state: 'hidden' });
   assert.deepEqual(await opened(), []);
-  assert.equal(await focusedInFrame(), 'le référentiel');
+  await focusBackOn('le référentiel');
 
   // A middle click or Ctrl+click asks too, and opens no tab by itself.
   /** @type {Parameters<import('playwright-core').Locator['click']>[0][]} */
