@@ -170,3 +170,64 @@ fn compiled_schemas_are_shared_between_threads() {
         std::thread::scope(|s| s.spawn(|| lines(&schema.validate(&document()).outcomes)).join().unwrap());
     assert_eq!(here, there);
 }
+
+/// Writes `sch` and `xml` in a temporary folder; the outcomes as `location | message`.
+fn run_inline(sch: &str, xml: &str) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("t.sch"), sch).unwrap();
+    let options =
+        CompileOptions { phase: Phase::All, root: Some(dir.path().to_owned()), ..Default::default() };
+    let schema = Schema::compile(&dir.path().join("t.sch"), &options).expect("the test schema compiles");
+    let validation = schema.validate(&vigie::read_bytes(xml.as_bytes(), &Default::default()));
+    validation.outcomes.iter().map(|o| format!("{} | {}", o.location, o.message)).collect()
+}
+
+#[test]
+fn wildcard_and_template_contexts_fire_once_per_node_in_document_order() {
+    // `…/section/*[…]` is matched from the sections down (not by testing every element), and
+    // must still see nested sections' children in document order; `*[templateId/@root=…]`
+    // narrows to parents of such templateIds, a parent with two of them around a nested one
+    // firing once.
+    let sch = r#"<schema xmlns="http://purl.oclc.org/dsdl/schematron" queryBinding="xslt2">
+  <ns prefix="cda" uri="urn:hl7-org:v3"/>
+  <pattern id="others">
+    <rule context="cda:section/*[not(self::cda:title)]">
+      <report test="true()">autre : <name/></report>
+    </rule>
+  </pattern>
+  <pattern id="templates">
+    <rule context="*[cda:templateId/@root = 'A']">
+      <report test="true()">modèle A : <name/></report>
+    </rule>
+  </pattern>
+</schema>"#;
+    let xml = r#"<ClinicalDocument xmlns="urn:hl7-org:v3">
+  <component><structuredBody><component>
+    <section>
+      <templateId root="A"/>
+      <title>Externe</title>
+      <component><section>
+        <templateId root="A"/>
+        <title>Interne</title>
+        <text>interne</text>
+      </section></component>
+      <templateId root="A"/>
+      <text>externe</text>
+    </section>
+  </component></structuredBody></component>
+</ClinicalDocument>"#;
+    let section = "/ClinicalDocument/component/structuredBody/component/section";
+    assert_eq!(
+        run_inline(sch, xml),
+        [
+            format!("{section}/templateId | autre : templateId"),
+            format!("{section}/component | autre : component"),
+            format!("{section}/component/section/templateId | autre : templateId"),
+            format!("{section}/component/section/text | autre : text"),
+            format!("{section}/templateId[2] | autre : templateId"),
+            format!("{section}/text | autre : text"),
+            format!("{section} | modèle A : section"),
+            format!("{section}/component/section | modèle A : section"),
+        ]
+    );
+}

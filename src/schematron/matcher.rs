@@ -6,8 +6,8 @@
 //! back to the first, as an XSLT processor matches a pattern. Names are resolved once per
 //! document to the tree's name ids, so tests compare integers.
 
+use rustc_hash::FxHashMap as HashMap;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use xot::{NameId, Node, Xot};
@@ -20,31 +20,39 @@ type ParentsByValue = HashMap<String, Vec<Node>>;
 /// Per-document indexes for matching.
 pub(crate) struct Index {
     root: Node,
+    /// Every element, in document order.
     elements: Vec<Node>,
+    /// Document order of every element and of the document node (0).
+    pub order: HashMap<Node, u32>,
     /// Elements by name, in document order (shared with the XPath evaluator's tables).
     by_name: Rc<HashMap<NameId, Vec<Node>>>,
     /// (child name, attribute name) → attribute value → parents of such children.
     by_child_attribute: RefCell<HashMap<(NameId, NameId), ParentsByValue>>,
-    /// Pattern name ids ([`QName::id`]) → this tree's name id (`None`: no such name here).
-    names: RefCell<HashMap<u32, Option<NameId>>>,
+    /// Pattern name ids ([`QName::id`], dense) → this tree's name id, once resolved
+    /// (`Some(None)`: no such name here).
+    names: RefCell<Vec<Option<Option<NameId>>>>,
 }
 
 impl Index {
     pub fn new(xot: &Xot, root: Node) -> Self {
         let mut elements = Vec::new();
-        let mut by_name: HashMap<NameId, Vec<Node>> = HashMap::new();
+        let mut by_name: HashMap<NameId, Vec<Node>> = HashMap::default();
+        let mut order: HashMap<Node, u32> = HashMap::default();
+        order.insert(root, 0);
         for node in xot.descendants(root) {
             if let Some(element) = xot.element(node) {
                 elements.push(node);
+                order.insert(node, elements.len() as u32);
                 by_name.entry(element.name()).or_default().push(node);
             }
         }
         Self {
             root,
             elements,
+            order,
             by_name: Rc::new(by_name),
-            by_child_attribute: RefCell::new(HashMap::new()),
-            names: RefCell::new(HashMap::new()),
+            by_child_attribute: RefCell::new(HashMap::default()),
+            names: RefCell::new(Vec::new()),
         }
     }
 
@@ -54,10 +62,18 @@ impl Index {
     }
 
     fn name(&self, xot: &Xot, name: &QName) -> Option<NameId> {
-        *self.names.borrow_mut().entry(name.id).or_insert_with(|| {
-            let ns = if name.ns.is_empty() { xot.no_namespace() } else { xot.namespace(&name.ns)? };
-            xot.name_ns(&name.local, ns)
-        })
+        let slot = name.id as usize;
+        if let Some(Some(resolved)) = self.names.borrow().get(slot) {
+            return *resolved;
+        }
+        let ns = if name.ns.is_empty() { Some(xot.no_namespace()) } else { xot.namespace(&name.ns) };
+        let resolved = ns.and_then(|ns| xot.name_ns(&name.local, ns));
+        let mut names = self.names.borrow_mut();
+        if names.len() <= slot {
+            names.resize(slot + 1, None);
+        }
+        names[slot] = Some(resolved);
+        resolved
     }
 
     fn parents_by_child_attribute(
@@ -69,14 +85,17 @@ impl Index {
     ) -> Vec<Node> {
         let mut tables = self.by_child_attribute.borrow_mut();
         let table = tables.entry((child, attribute)).or_insert_with(|| {
-            let mut table = ParentsByValue::new();
+            let mut table = ParentsByValue::default();
             for &node in self.by_name.get(&child).map(Vec::as_slice).unwrap_or(&[]) {
                 if let (Some(v), Some(parent)) = (xot.attributes(node).get(attribute), xot.parent(node)) {
-                    let parents = table.entry(v.clone()).or_default();
-                    if parents.last() != Some(&parent) {
-                        parents.push(parent);
-                    }
+                    table.entry(v.clone()).or_default().push(parent);
                 }
+            }
+            // a parent's children with the value may have other parents' between them
+            // (`P/templateId`, `P/entry/…/templateId`, `P/templateId`): document order, once each
+            for parents in table.values_mut() {
+                parents.sort_by_key(|n| self.order.get(n).copied().unwrap_or(u32::MAX));
+                parents.dedup();
             }
             table
         });
@@ -91,14 +110,7 @@ pub(crate) fn select(xot: &Xot, index: &Index, pattern: &Pattern) -> Vec<Node> {
     for branch in &pattern.branches {
         match branch {
             Branch::Document => out.push(index.root),
-            Branch::Steps { rooted, steps } => {
-                let Some(last) = steps.last() else { continue };
-                for node in m.candidates(last) {
-                    if m.matches_from(*rooted, steps, steps.len() - 1, node) {
-                        out.push(node);
-                    }
-                }
-            }
+            Branch::Steps { rooted, steps } => out.extend(m.select_steps(*rooted, steps)),
         }
     }
     out
@@ -110,9 +122,48 @@ struct Matcher<'a> {
 }
 
 impl Matcher<'_> {
-    fn candidates(&self, last: &Step) -> Vec<Node> {
-        // a conjunct `child/@attr = 'literal'` (or `child[@attr = 'literal']`) narrows the
-        // candidates to the parents of such children
+    /// The nodes `steps` match, in document order.
+    fn select_steps(&self, rooted: bool, steps: &[Step]) -> Vec<Node> {
+        let Some((last, prefix)) = steps.split_last() else { return Vec::new() };
+        let whole = |node: &Node| self.matches_from(rooted, steps, prefix.len(), *node);
+        if let Some(narrowed) = self.narrowed(last) {
+            return narrowed.into_iter().filter(whole).collect();
+        }
+        if let NameTest::Name(name) = &last.test {
+            let candidates = match self.index.name(self.xot, name) {
+                Some(id) => self.index.by_name.get(&id).map(Vec::as_slice).unwrap_or(&[]),
+                None => &[],
+            };
+            return candidates.iter().copied().filter(|n| whole(n)).collect();
+        }
+        // A wildcard child step (the kit's "no other element here" rules: `…/addr/*[not(self::city
+        // | …)]`) would test every element of the document: its candidates are the children of
+        // what the steps before it match.
+        if !prefix.is_empty() && matches!(last.sep, Sep::Child) {
+            let parents = self.select_steps(rooted, prefix);
+            let mut out: Vec<Node> = parents
+                .iter()
+                .flat_map(|&parent| self.xot.children(parent))
+                .filter(|&child| self.step_matches(child, last))
+                .collect();
+            if parents.len() > 1 {
+                out.sort_by_key(|n| self.index.order.get(n).copied().unwrap_or(u32::MAX));
+                out.dedup();
+            }
+            return out;
+        }
+        self.index.elements.iter().copied().filter(|n| whole(n)).collect()
+    }
+
+    /// Whether `node` passes `step`'s own test and predicates.
+    fn step_matches(&self, node: Node, step: &Step) -> bool {
+        self.test_matches(node, &step.test) && step.predicates.iter().all(|p| self.truth(node, p))
+    }
+
+    /// The candidates of a last step narrowed by one of its predicates: a conjunct
+    /// `child/@attr = 'literal'` (or `child[@attr = 'literal']`) leaves only the parents of
+    /// such children.
+    fn narrowed(&self, last: &Step) -> Option<Vec<Node>> {
         for predicate in &last.predicates {
             let conjuncts: &[Pred] = match predicate {
                 Pred::And(parts) => parts,
@@ -123,19 +174,13 @@ impl Matcher<'_> {
                     let (Some(child), Some(attribute)) =
                         (self.index.name(self.xot, child), self.index.name(self.xot, attribute))
                     else {
-                        return Vec::new();
+                        return Some(Vec::new());
                     };
-                    return self.index.parents_by_child_attribute(self.xot, child, attribute, value);
+                    return Some(self.index.parents_by_child_attribute(self.xot, child, attribute, value));
                 }
             }
         }
-        match &last.test {
-            NameTest::Name(name) => match self.index.name(self.xot, name) {
-                Some(id) => self.index.by_name.get(&id).cloned().unwrap_or_default(),
-                None => Vec::new(),
-            },
-            _ => self.index.elements.clone(),
-        }
+        None
     }
 
     fn test_matches(&self, node: Node, test: &NameTest) -> bool {

@@ -12,6 +12,7 @@
 //! here and the rule's context is selected by the XPath evaluator instead (`context.rs`).
 
 use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock, PoisonError};
 
 /// A parsed pattern: one or more branches (`a | b`).
 #[derive(Debug, Clone, PartialEq)]
@@ -53,7 +54,9 @@ pub(crate) enum NameTest {
 }
 
 /// An expanded name, with a process-wide id so that a matcher can cache what it resolves
-/// to in a document's name table.
+/// to in a document's name table. Ids are interned: the same name always has the same id,
+/// and ids are small and dense (the kit uses a few hundred names), so a matcher's cache is
+/// a vector indexed by id.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) struct QName {
     pub ns: String,
@@ -63,8 +66,13 @@ pub(crate) struct QName {
 
 impl QName {
     fn new(ns: String, local: String) -> Self {
-        static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-        Self { ns, local, id: NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed) }
+        static IDS: OnceLock<Mutex<HashMap<(String, String), u32>>> = OnceLock::new();
+        let id = {
+            let mut ids = IDS.get_or_init(Default::default).lock().unwrap_or_else(PoisonError::into_inner);
+            let next = u32::try_from(ids.len()).unwrap_or(u32::MAX);
+            *ids.entry((ns.clone(), local.clone())).or_insert(next)
+        };
+        Self { ns, local, id }
     }
 }
 

@@ -10,8 +10,8 @@
 //! as the ISO skeleton does; an expression that still fails is noted once. Results come out
 //! in SVRL order: pattern by pattern, nodes in document order, checks in rule order.
 
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use xee_xpath::context::Variables;
@@ -194,7 +194,7 @@ pub(crate) fn run(
         root: root.clone(),
         documents,
         values: vec![None; compiled.slots],
-        noted: HashSet::new(),
+        noted: HashSet::default(),
         notes: Vec::new(),
         docs,
     };
@@ -211,7 +211,7 @@ pub(crate) fn run(
     // that selects it
     let mut firings: Vec<Vec<(u32, usize, xot::Node)>> = Vec::with_capacity(schema.patterns.len());
     for (pattern, compiled_pattern) in schema.patterns.iter().zip(&compiled.patterns) {
-        let mut claimed: HashSet<xot::Node> = HashSet::new();
+        let mut claimed: HashSet<xot::Node> = HashSet::default();
         let mut firing: Vec<(u32, usize, xot::Node)> = Vec::new();
         for (r, (rule, compiled_rule)) in pattern.rules.iter().zip(&compiled_pattern.rules).enumerate() {
             let selected: Vec<xot::Node> = match &compiled_rule.selector {
@@ -307,7 +307,7 @@ pub(crate) fn run(
     let mut fired_out = Vec::new();
     for (p, firing) in firings.into_iter().enumerate() {
         let (pattern, compiled_pattern) = (&schema.patterns[p], &compiled.patterns[p]);
-        let mut position: HashMap<usize, usize> = HashMap::new();
+        let mut position: HashMap<usize, usize> = HashMap::default();
         for (_, r, node) in firing {
             let k = {
                 let at = position.entry(r).or_insert(0);
@@ -360,7 +360,7 @@ fn batch_verdicts(
     // the nodes of each (pattern, rule), in document order
     let mut nodes_of: Vec<((usize, usize), Vec<xot::Node>)> = Vec::new();
     for (p, firing) in firings.iter().enumerate() {
-        let mut by_rule: HashMap<usize, Vec<xot::Node>> = HashMap::new();
+        let mut by_rule: HashMap<usize, Vec<xot::Node>> = HashMap::default();
         for &(_, r, node) in firing {
             by_rule.entry(r).or_default().push(node);
         }
@@ -375,8 +375,8 @@ fn batch_verdicts(
         nodes: Vec<Item>,
     }
     let mut groups: Vec<Group<'_>> = Vec::new();
-    let mut group_of: HashMap<(&str, Vec<usize>), usize> = HashMap::new();
-    let mut out: HashMap<(usize, usize, usize), Option<Vec<bool>>> = HashMap::new();
+    let mut group_of: HashMap<(&str, Vec<usize>), usize> = HashMap::default();
+    let mut out: HashMap<(usize, usize, usize), Option<Vec<bool>>> = HashMap::default();
     // verification mode: (check, native verdicts, test)
     type Verification = ((usize, usize, usize), Vec<bool>, String);
     let mut verifications: Vec<Verification> = Vec::new();
@@ -680,7 +680,7 @@ fn order_of(documents: &Documents, loaded: &Loaded, node: xot::Node) -> u32 {
     let xot = documents.xot();
     let mut at = Some(node);
     while let Some(n) = at {
-        if let Some(&order) = loaded.order.get(&n) {
+        if let Some(&order) = loaded.index.order.get(&n) {
             return order;
         }
         at = xot.parent(n);

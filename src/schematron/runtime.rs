@@ -7,8 +7,8 @@
 //! The store is rebuilt every [`RECYCLE_AFTER`] documents: xee annotates every node it
 //! sorts and never forgets an annotation, so a long batch would otherwise grow without end.
 
+use rustc_hash::FxHashMap as HashMap;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use xee_xpath::Documents;
@@ -23,9 +23,8 @@ const RECYCLE_AFTER: usize = 128;
 pub(crate) struct Loaded {
     /// The document node.
     pub root: xot::Node,
-    /// Document order of every element (and the document node), for sorting what rules fire on.
-    pub order: HashMap<xot::Node, u32>,
-    /// Indexes for matching native patterns.
+    /// Indexes for matching native patterns, and the document order of every element (and
+    /// the document node), for sorting what rules fire on.
     pub index: Index,
     /// The native XPath evaluator's tables for this document.
     pub doc: super::xpath::Doc,
@@ -76,8 +75,8 @@ impl Runtime {
     fn new() -> Self {
         Self {
             documents: Documents::new(),
-            loaded: HashMap::new(),
-            compiled: HashMap::new(),
+            loaded: HashMap::default(),
+            compiled: HashMap::default(),
             checked: 0,
             generation: next_generation(),
         }
@@ -118,15 +117,9 @@ impl Runtime {
         let handle = self.documents.add_string_without_uri(xml).map_err(|e| e.to_string())?;
         let root = self.documents.document_node(handle).ok_or("the document was not stored")?;
         let xot = self.documents.xot();
-        let order = xot
-            .descendants(root)
-            .filter(|&n| xot.is_element(n) || n == root)
-            .enumerate()
-            .map(|(i, n)| (n, i as u32))
-            .collect();
         let index = Index::new(xot, root);
         let doc = super::xpath::Doc::new(root, index.elements_by_name());
-        Ok(Loaded { root, order, index, doc, generation: self.generation })
+        Ok(Loaded { root, index, doc, generation: self.generation })
     }
 
     /// Removes the checked document's nodes from the store.

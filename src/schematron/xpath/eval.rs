@@ -3,8 +3,8 @@
 //! and explicit limits on depth and sequence length. Values and their operations are in
 //! `value.rs`.
 
+use rustc_hash::{FxHashMap as HashMap, FxHashSet};
 use std::cell::{OnceCell, RefCell};
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use xot::{NameId, Node, Xot};
@@ -46,7 +46,7 @@ pub(crate) struct Doc {
 
 impl Doc {
     pub fn new(root: Node, by_name: Rc<HashMap<NameId, Vec<Node>>>) -> Self {
-        Self { root, order: OnceCell::new(), by_name, names: RefCell::new(HashMap::new()) }
+        Self { root, order: OnceCell::new(), by_name, names: RefCell::new(HashMap::default()) }
     }
 
     fn order(&self, xot: &Xot) -> &HashMap<Node, u32> {
@@ -211,7 +211,7 @@ impl<'e, 'a> Evaluator<'e, 'a> {
             }
             Expr::Intersect(a, b) | Expr::Except(a, b) => {
                 let left = self.nodes(a, focus)?;
-                let right: std::collections::HashSet<Node> = self.nodes(b, focus)?.into_iter().collect();
+                let right: FxHashSet<Node> = self.nodes(b, focus)?.into_iter().collect();
                 let keep = matches!(expr, Expr::Intersect(..));
                 let mut nodes: Vec<Node> = left.into_iter().filter(|n| right.contains(n) == keep).collect();
                 self.sort_nodes(&mut nodes);
