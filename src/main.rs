@@ -4,6 +4,11 @@ use clap::Parser;
 
 use vigie::cli::{inspect, Cli, Command, Lang};
 
+/// A kit check allocates and frees a great many small strings and trees; mimalloc spends
+/// about a fifth less CPU on it than glibc's allocator (BENCHMARKS.md, "Layer 3").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
