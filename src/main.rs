@@ -24,7 +24,11 @@ fn main() -> ExitCode {
             vigie::cli::render::run(&file, output.as_deref(), report, lang.unwrap_or_else(Lang::from_env))
         }
         Command::Serve { paths, port, open, kit, schema } => {
-            let check = vigie::check::CheckOptions { kit_dir: kit, schema_dir: schema };
+            let check = vigie::check::CheckOptions {
+                kit_dir: kit,
+                schema_dir: schema,
+                kit_cache: vigie::check::default_kit_cache(),
+            };
             match vigie::serve::serve(vigie::serve::Options { paths, port, open, check }) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(error) => {

@@ -258,13 +258,56 @@ fn junit_output_is_well_formed_with_a_suite_per_input_and_a_case_per_layer() {
 
 fn vigie(args: &[&str]) -> std::process::Output {
     let data = tempfile::tempdir().expect("a temporary folder");
+    vigie_with_data(data.path(), args)
+}
+
+/// `vigie` with `data` as its data folder (`XDG_DATA_HOME`).
+fn vigie_with_data(data: &Path, args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_vigie"))
         .args(args)
         .env("LANG", "C")
-        .env("XDG_DATA_HOME", data.path())
+        .env("XDG_DATA_HOME", data)
         .current_dir(repo())
         .output()
         .expect("vigie runs")
+}
+
+/// A JSON report without its timings.
+fn without_timings(stdout: &[u8]) -> serde_json::Value {
+    let mut report: serde_json::Value = serde_json::from_slice(stdout).expect("one JSON line");
+    for layer in report["layers"].as_array_mut().expect("layers") {
+        layer.as_object_mut().expect("a layer").remove("millis");
+    }
+    report
+}
+
+#[test]
+fn the_expanded_kit_is_kept_in_the_data_folder_unless_no_cache() {
+    let kit = common::shared().join("ans-kit");
+    let lab = common::corpus_file("TestContenuCDA-3-0__ExemplesCDA__BIO-CR-BIO_2024.01_TSH_1.xml");
+    let (kit, lab) = (kit.to_str().expect("utf-8 path"), lab.to_str().expect("utf-8 path"));
+    let args = ["check", "--kit", kit, lab, "--format", "json"];
+    let entries =
+        |data: &Path| std::fs::read_dir(data.join("vigie/kit-cache")).map(|d| d.count()).unwrap_or(0);
+
+    let data = tempfile::tempdir().expect("a temporary folder");
+    let first = vigie_with_data(data.path(), &args);
+    // the header profiles, the content templates and the volet: one entry each
+    assert!(entries(data.path()) >= 3, "{} entries", entries(data.path()));
+    let second = vigie_with_data(data.path(), &args);
+    assert_eq!(second.status.code(), first.status.code());
+    assert_eq!(
+        without_timings(&second.stdout),
+        without_timings(&first.stdout),
+        "read back, the same findings"
+    );
+
+    let uncached = tempfile::tempdir().expect("a temporary folder");
+    let mut no_cache = args.to_vec();
+    no_cache.push("--no-cache");
+    let third = vigie_with_data(uncached.path(), &no_cache);
+    assert_eq!(without_timings(&third.stdout), without_timings(&first.stdout));
+    assert_eq!(entries(uncached.path()), 0, "--no-cache writes nothing");
 }
 
 #[test]

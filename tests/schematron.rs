@@ -231,3 +231,84 @@ fn wildcard_and_template_contexts_fire_once_per_node_in_document_order() {
         ]
     );
 }
+
+/// The test kit copied to a temporary folder (to be changed by a test).
+fn kit_copy() -> tempfile::TempDir {
+    fn copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            let target = to.join(entry.file_name());
+            if entry.file_type().unwrap().is_dir() {
+                copy(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), &target).unwrap();
+            }
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    copy(&fixtures().join("kit"), dir.path());
+    dir
+}
+
+#[test]
+fn the_kit_cache_gives_the_same_findings_and_follows_changed_files() {
+    let kit = kit_copy();
+    let cache = tempfile::tempdir().unwrap();
+    let compile = |cache: Option<&Path>| {
+        let options = CompileOptions {
+            phase: Phase::Default,
+            root: Some(kit.path().to_owned()),
+            cache: cache.map(Path::to_owned),
+            ..Default::default()
+        };
+        let schema =
+            Schema::compile(&kit.path().join("main.sch"), &options).expect("the test schema compiles");
+        lines(&schema.validate(&document()).outcomes)
+    };
+    let uncached = compile(None);
+    assert_eq!(std::fs::read_dir(cache.path()).map(|d| d.count()).unwrap_or(0), 0);
+    // the first run writes one entry; the second reads it: the same findings
+    assert_eq!(compile(Some(cache.path())), uncached);
+    let entries: Vec<_> = std::fs::read_dir(cache.path()).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    assert_eq!(compile(Some(cache.path())), uncached);
+
+    // An included file changed: read again.
+    let included = kit.path().join("include/patterns.sch");
+    let text = std::fs::read_to_string(&included).unwrap();
+    let changed = text.replace("n'a pas une précision admise", "a une précision refusée");
+    std::fs::write(&included, &changed).unwrap();
+    let after = compile(Some(cache.path()));
+    assert!(after.iter().any(|l| l.contains("La date 2024011512 a une précision refusée")), "{after:#?}");
+    assert_eq!(compile(None), after);
+
+    // What the cache trusts: a file of the same size and modification time is taken as
+    // unchanged (as make and cargo do). Proof that the entry is read, not the files.
+    let modified = std::fs::metadata(&included).unwrap().modified().unwrap();
+    let same_size = changed.replace("refusée", "REFUSÉE");
+    assert_eq!(same_size.len(), changed.len());
+    std::fs::write(&included, &same_size).unwrap();
+    std::fs::File::options().write(true).open(&included).unwrap().set_modified(modified).unwrap();
+    assert_eq!(compile(Some(cache.path())), after, "read from the entry");
+    assert_ne!(compile(None), after);
+
+    // A file removed: read again, and the missing include is noted as without a cache.
+    std::fs::remove_file(&included).unwrap();
+    let options = CompileOptions {
+        phase: Phase::Default,
+        root: Some(kit.path().to_owned()),
+        cache: Some(cache.path().to_owned()),
+        ..Default::default()
+    };
+    let schema = Schema::compile(&kit.path().join("main.sch"), &options).unwrap();
+    assert!(notes(schema.notes()).iter().any(|n| n.contains("patterns.sch")), "{:#?}", schema.notes());
+
+    // A damaged entry is ignored and rewritten.
+    std::fs::write(&included, &text).unwrap();
+    for entry in std::fs::read_dir(cache.path()).unwrap() {
+        std::fs::write(entry.unwrap().path(), b"not an entry").unwrap();
+    }
+    assert_eq!(compile(Some(cache.path())), uncached);
+    assert_eq!(compile(Some(cache.path())), uncached);
+}

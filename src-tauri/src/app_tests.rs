@@ -108,7 +108,7 @@ fn a_kit_folder_that_cannot_be_used_is_named_when_checking() {
     session.add_paths(&[document()]);
     session.set_check_options(vigie::check::CheckOptions {
         kit_dir: Some("/nonexistent/ans-kit".into()),
-        schema_dir: None,
+        ..Default::default()
     });
     let (_app, window) = app_of(session);
     let refused = invoke(&window, "check_document", json!({ "id": 0 })).expect_err("the kit cannot be used");

@@ -73,6 +73,8 @@ impl CheckFolders {
         CheckOptions {
             kit_dir: self.kit.or_else(|| from_env("VIGIE_KIT")),
             schema_dir: self.schema.or_else(|| from_env("VIGIE_SCHEMA")),
+            // set at start, in the app's data folder
+            kit_cache: None,
         }
     }
 }
@@ -198,13 +200,15 @@ struct Startup {
 /// watches its folders; the checker (the kit's rules) is loaded meanwhile, on a thread.
 fn start<R: Runtime>(app: &tauri::AppHandle<R>, startup: &Startup) {
     let paths = &startup.paths;
-    let store = app
-        .path()
-        .app_data_dir()
+    let data = app.path().app_data_dir();
+    let store = data
+        .as_ref()
         .map_err(|error| format!("the app has no data folder ({error}): documents are read again each time"))
-        .and_then(|folder| Store::open_in(&folder));
+        .and_then(|folder| Store::open_in(folder));
     let mut session = Session::with_store(Limits::default(), store);
-    session.set_check_options(startup.check.clone());
+    // the kit's expanded rules are kept beside the library cache
+    let kit_cache = data.ok().map(|folder| folder.join("kit-cache"));
+    session.set_check_options(CheckOptions { kit_cache, ..startup.check.clone() });
     let warm = session.checker_warmer();
     std::thread::spawn(move || {
         if let Err(error) = warm() {

@@ -19,6 +19,15 @@ pub struct CheckOptions {
     /// A folder holding the CDA schema (`CDA.xsd` or the French `CDA_extended.xsd`), for
     /// [`Layer::Xsd`]; without it that layer is skipped.
     pub schema_dir: Option<PathBuf>,
+    /// Where the kit's expanded schemas are kept between runs (in the application's data
+    /// folder: [`default_kit_cache`]); `None`: the kit's files are read on every run.
+    pub kit_cache: Option<PathBuf>,
+}
+
+/// The kit cache folder of the command line and `vigie serve`: `kit-cache/` in the data
+/// folder the library cache uses ([`crate::library::store::default_folder`]).
+pub fn default_kit_cache() -> Option<PathBuf> {
+    crate::library::store::default_folder().map(|folder| folder.join("kit-cache"))
 }
 
 /// Checks documents layer by layer. Send + Sync: share one across threads.
@@ -73,12 +82,16 @@ impl Checker {
             None => None,
         };
         let kit = match &options.kit_dir {
-            Some(dir) => Some(crate::schematron::Kit::open(dir).map_err(|why| CheckerError {
-                message: Message::new(
-                    format!("le kit ANS de {} n'a pas pu être ouvert : {why}", dir.display()),
-                    format!("the ANS kit in {} could not be opened: {why}", dir.display()),
-                ),
-            })?),
+            Some(dir) => Some(
+                crate::schematron::Kit::open(dir)
+                    .map(|kit| kit.with_cache(options.kit_cache.clone()))
+                    .map_err(|why| CheckerError {
+                        message: Message::new(
+                            format!("le kit ANS de {} n'a pas pu être ouvert : {why}", dir.display()),
+                            format!("the ANS kit in {} could not be opened: {why}", dir.display()),
+                        ),
+                    })?,
+            ),
             None => None,
         };
         Ok(Self { options, schema, kit })

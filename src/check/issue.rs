@@ -30,7 +30,7 @@ pub enum Layer {
 }
 
 /// A message in French (the first language of the rules) and English.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct Message {
     pub fr: String,
     /// English, when the rule has one (the kit's messages are French only).

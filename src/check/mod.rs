@@ -19,7 +19,7 @@ mod report;
 pub mod rules;
 pub mod svrl;
 
-pub use checker::{CheckOptions, Checker, CheckerError};
+pub use checker::{default_kit_cache, CheckOptions, Checker, CheckerError};
 pub use issue::{Issue, Layer, Message, Related, RuleSource};
 pub use report::{Counts, LayerRun, Report};
 pub mod structure;

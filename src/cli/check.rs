@@ -52,6 +52,11 @@ pub struct CheckArgs {
     /// Language of the messages (defaults to French when LANG starts with "fr").
     #[arg(long, value_enum)]
     lang: Option<Lang>,
+    /// Read the kit's files on every run: without this, the expanded kit is kept in the data
+    /// folder ($XDG_DATA_HOME/vigie/kit-cache, by default ~/.local/share/vigie/) and read
+    /// back while its files are unchanged.
+    #[arg(long)]
+    no_cache: bool,
 }
 
 /// Exit codes: 0 no finding reaches `--fail-on`, 1 some does, 2 a usage error (an
@@ -62,14 +67,17 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         Lang::Fr => eprintln!("vigie check : {french}"),
         Lang::En => eprintln!("vigie check: {english}"),
     };
-    let checker =
-        match Checker::new(CheckOptions { kit_dir: args.kit.clone(), schema_dir: args.schema.clone() }) {
-            Ok(checker) => checker,
-            Err(error) => {
-                say(&error.to_string(), &error.message.fr);
-                return ExitCode::from(2);
-            }
-        };
+    let checker = match Checker::new(CheckOptions {
+        kit_dir: args.kit.clone(),
+        schema_dir: args.schema.clone(),
+        kit_cache: if args.no_cache { None } else { crate::check::default_kit_cache() },
+    }) {
+        Ok(checker) => checker,
+        Err(error) => {
+            say(&error.to_string(), &error.message.fr);
+            return ExitCode::from(2);
+        }
+    };
     let mut usage_error = false;
     let mut reports = Vec::new();
     for path in &args.svrl {

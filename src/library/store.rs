@@ -43,7 +43,8 @@ use crate::library::search::words;
 use crate::library::{Record, SourceRecord};
 use crate::session::Overview;
 use crate::xml::Limits;
-use open::{connect, create_private_folder, set_aside, unavailable};
+pub(crate) use open::create_private_folder;
+use open::{connect, set_aside, unavailable};
 
 pub use open::default_folder;
 

@@ -127,6 +127,8 @@ pub struct Kit {
     entries: Mutex<HashMap<String, Arc<Entry>>>,
     /// Value sets already read, shared by the schematrons.
     value_sets: Mutex<HashMap<PathBuf, Arc<str>>>,
+    /// Where expanded schematrons are kept between runs ([`Kit::with_cache`]).
+    cache: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for Kit {
@@ -172,7 +174,16 @@ impl Kit {
             volets,
             entries: Mutex::new(HashMap::new()),
             value_sets: Mutex::new(HashMap::new()),
+            cache: None,
         })
+    }
+
+    /// Keeps the expanded schematrons in `folder` between runs (see
+    /// [`CompileOptions::cache`]): the next process skips reading and expanding the files
+    /// that did not change. `None`: no cache.
+    pub fn with_cache(mut self, folder: Option<PathBuf>) -> Kit {
+        self.cache = folder;
+        self
     }
 
     /// The volet schematron `choice` selects for `document` (relative to `schematrons/`),
@@ -357,8 +368,12 @@ impl Kit {
         entry
             .schema
             .get_or_init(|| {
-                let options =
-                    CompileOptions { root: Some(self.dir.clone()), lazy: true, ..CompileOptions::default() };
+                let options = CompileOptions {
+                    root: Some(self.dir.clone()),
+                    lazy: true,
+                    cache: self.cache.clone(),
+                    ..CompileOptions::default()
+                };
                 // the value sets are read once for all the kit's schematrons
                 let mut cache =
                     std::mem::take(&mut *self.value_sets.lock().unwrap_or_else(|p| p.into_inner()));

@@ -36,6 +36,7 @@
 //! [`Schema`] is plain data (`Send + Sync`); xee's compiled programs are not `Send`, so
 //! each thread compiles the schema once, on first use, and keeps it (`runtime.rs`).
 
+mod cache;
 mod compile;
 mod context;
 mod documents;
@@ -94,6 +95,10 @@ pub struct CompileOptions {
     /// faster when a document uses a few of many rules (the kit). Tests that do not
     /// compile are then noted in the validations that need them, not in [`Schema::notes`].
     pub lazy: bool,
+    /// A folder where the expanded schema is kept between runs (the kit cache,
+    /// `cache.rs`): the next compilation of the same unchanged files skips reading and
+    /// expanding them. `None`: always read.
+    pub cache: Option<PathBuf>,
 }
 
 /// A compiled Schematron schema. Cheap to clone, `Send + Sync`.
@@ -175,12 +180,26 @@ impl Schema {
                 format!("cannot read folder {}: {e}", root.display()),
             )
         })?;
-        let element = loader.load_schema(path).map_err(|(fr, en)| {
-            failed(format!("schéma illisible : {fr}"), format!("cannot read the schema: {en}"))
-        })?;
-        let file: Arc<str> = Arc::from(loader.relative(path));
-        let notes = std::mem::take(&mut loader.notes);
-        let expanded = expand::expand(&element, file, &options.phase, notes);
+        let canonical = loader.confine(path).ok();
+        let cached = match (&options.cache, &canonical) {
+            (Some(dir), Some(canonical)) => cache::load(dir, canonical, &options.phase),
+            _ => None,
+        };
+        let expanded = match cached {
+            Some(expanded) => expanded,
+            None => {
+                let element = loader.load_schema(path).map_err(|(fr, en)| {
+                    failed(format!("schéma illisible : {fr}"), format!("cannot read the schema: {en}"))
+                })?;
+                let file: Arc<str> = Arc::from(loader.relative(path));
+                let notes = std::mem::take(&mut loader.notes);
+                let expanded = expand::expand(&element, file, &options.phase, notes);
+                if let (Some(dir), Some(canonical)) = (&options.cache, &canonical) {
+                    cache::store(dir, canonical, &options.phase, &loader.inputs(), &expanded);
+                }
+                expanded
+            }
+        };
         let main = documents::normalize_lexically(path);
         let base_uri = documents::file_uri(&main);
         let found = documents::find(&expanded, &main, &base_uri, &loader, cache);

@@ -8,10 +8,12 @@
 
 use std::sync::Arc;
 
+use serde::{Deserialize, Serialize};
+
 use crate::check::Message;
 
 /// Where something is written: a Schematron file (relative to the kit folder) and a line.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Origin {
     pub file: Arc<str>,
     /// 1-based.
@@ -27,7 +29,7 @@ impl std::fmt::Display for Origin {
 /// A problem with the rules themselves (not with the checked document): a file that cannot
 /// be read, a rule whose XPath does not compile, a value set refused. Reported once; the
 /// rest of the schema still runs.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SetupNote {
     pub origin: Origin,
     pub message: Message,
@@ -46,7 +48,7 @@ impl std::fmt::Display for SetupNote {
 }
 
 /// `<let name value>`: a variable, global (schema or pattern level) or local to a rule.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Let {
     pub name: String,
     pub value: String,
@@ -54,14 +56,14 @@ pub struct Let {
 }
 
 /// An active, concrete pattern.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Pattern {
     pub id: Option<String>,
     pub rules: Vec<Rule>,
 }
 
 /// A concrete rule: its context (an XSLT match pattern) and its body, abstract rules inlined.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Rule {
     pub context: String,
     pub body: Vec<RuleItem>,
@@ -69,21 +71,21 @@ pub struct Rule {
 }
 
 /// What a rule contains, in order: a `let` is visible to the items after it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum RuleItem {
     Let(Let),
     Check(Check),
 }
 
 /// `assert` (fails when its test is false) or `report` (fires when its test is true).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CheckKind {
     Assert,
     Report,
 }
 
 /// An assert or a report.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Check {
     pub kind: CheckKind,
     pub test: String,
@@ -95,7 +97,7 @@ pub struct Check {
 }
 
 /// A piece of an assert's message.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum MessagePart {
     Text(String),
     /// `<value-of select>`: the items' string values, space separated.
@@ -105,7 +107,7 @@ pub enum MessagePart {
 }
 
 /// The whole expanded schema.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Expanded {
     /// The main file, relative to the root folder.
     pub file: Arc<str>,

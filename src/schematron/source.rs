@@ -68,12 +68,25 @@ pub(crate) struct Loader {
     root: PathBuf,
     /// Canonical path → parsed file (its Schematron root elements).
     cache: HashMap<PathBuf, Arc<Vec<Element>>>,
+    /// Include targets that did not exist (for the kit cache: they must still be missing).
+    missing: Vec<PathBuf>,
     pub notes: Vec<SetupNote>,
 }
 
 impl Loader {
     pub fn new(root: &Path) -> std::io::Result<Self> {
-        Ok(Self { root: std::fs::canonicalize(root)?, cache: HashMap::new(), notes: Vec::new() })
+        Ok(Self {
+            root: std::fs::canonicalize(root)?,
+            cache: HashMap::new(),
+            missing: Vec::new(),
+            notes: Vec::new(),
+        })
+    }
+
+    /// What has been read so far: every file opened (canonical) and every include target
+    /// that did not exist.
+    pub fn inputs(&self) -> super::cache::Inputs {
+        super::cache::Inputs { files: self.cache.keys().cloned().collect(), missing: self.missing.clone() }
     }
 
     /// `path` relative to the root, with forward slashes, for messages and rule sources.
@@ -145,6 +158,9 @@ impl Loader {
         let canonical = match self.confine(&target) {
             Ok(c) => c,
             Err(why) => {
+                if !target.exists() {
+                    self.missing.push(target.clone());
+                }
                 let (fr, en) = match same_name_but_case(&target) {
                     Some(other) => (
                         format!(" ; « {other} » existe (même nom à la casse près : Windows l'inclurait, pas Linux)"),

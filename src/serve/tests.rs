@@ -423,7 +423,7 @@ async fn a_kit_folder_that_cannot_be_used_is_named_to_each_check() {
     let mut session = Session::new(Limits::default());
     session.set_check_options(crate::check::CheckOptions {
         kit_dir: Some("/nonexistent/ans-kit".into()),
-        schema_dir: None,
+        ..Default::default()
     });
     let app = router(Arc::new(Mutex::new(session)), PORT);
     let id = upload(&app, "a.xml", DOCUMENT.as_bytes()).await.json()["entries"][0]["id"].as_u64().unwrap();

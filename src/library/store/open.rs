@@ -25,7 +25,7 @@ pub(super) fn unavailable(why: &str) -> String {
 }
 
 /// Creates `folder` (and its parents), readable by its owner only when Vigie creates it.
-pub(super) fn create_private_folder(folder: &Path) -> std::io::Result<()> {
+pub(crate) fn create_private_folder(folder: &Path) -> std::io::Result<()> {
     if folder.is_dir() {
         return Ok(());
     }
