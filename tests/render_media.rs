@@ -227,16 +227,75 @@ fn a_bilevel_fax_page_stays_one_bit_and_white_is_white() {
     assert_eq!(rows, vec![0b0111_1111, 0b1100_0000, 0b1111_1111, 0b1000_0000]);
 }
 
-#[test]
-fn a_palette_tiff_which_the_decoder_does_not_read_is_a_placeholder_and_a_report_item() {
-    let page = Page {
-        width: 4,
+/// The pixels of the first PNG of `html`, expanded to 8-bit RGB(A) as a browser shows them.
+fn first_png_rgb(html: &str) -> (png::ColorType, Vec<u8>) {
+    let part = html.split("src=\"data:image/png;base64,").nth(1).expect("a PNG");
+    let bytes = base64::engine::general_purpose::STANDARD.decode(&part[..part.find('"').unwrap()]).unwrap();
+    let mut decoder = png::Decoder::new(Cursor::new(bytes));
+    decoder.set_transformations(png::Transformations::EXPAND);
+    let mut reader = decoder.read_info().expect("a PNG");
+    let stored = reader.info().color_type;
+    let mut pixels = vec![0; reader.output_buffer_size().expect("a size")];
+    let info = reader.next_frame(&mut pixels).expect("a frame");
+    pixels.truncate(info.buffer_size());
+    (stored, pixels)
+}
+
+fn palette_page(bits: u16, data: Vec<u8>, color_map: Vec<u16>) -> Page {
+    let width = 8 / u32::from(bits) * data.len() as u32;
+    Page {
+        width,
         height: 1,
-        bits: 2,
+        bits,
         samples: 1,
         photometric: 3,
-        data: vec![0b00_01_10_11],
-        color_map: Some(vec![0x8000; 12]),
+        data,
+        color_map: Some(color_map),
+        extra: Vec::new(),
+    }
+}
+
+#[test]
+fn a_palette_tiff_is_shown_in_its_own_colours() {
+    // 2-bit indices 0, 1, 2, 3; TIFF's colour map lists the reds, then greens, then blues
+    let map = vec![
+        0xFFFF, 0x0000, 0x0000, 0x8000, // red
+        0x0000, 0xFFFF, 0x0000, 0x8000, // green
+        0x0000, 0x0000, 0xFFFF, 0x8000, // blue
+    ];
+    let page = palette_page(2, vec![0b00_01_10_11], map);
+    let r = render_xml(&body_document("image/tiff", &handwritten(&[page])));
+    assert!(r.report.is_empty(), "{:#?}", r.report);
+    let (stored, pixels) = first_png_rgb(&r.html);
+    assert_eq!(stored, png::ColorType::Indexed, "kept as an indexed PNG, as small as the TIFF");
+    assert_eq!(pixels, [255, 0, 0, 0, 255, 0, 0, 0, 255, 128, 128, 128]);
+
+    // each page of a file is what it says: gray, then palette
+    let two_colours = vec![0x0000, 0xFFFF, 0x0000, 0xFFFF, 0xFFFF, 0x0000];
+    let pages = [gray_page(2, 1, vec![0, 255]), palette_page(1, vec![0b0100_0000], two_colours)];
+    let r = render_xml(&body_document("image/tiff", &handwritten(&pages)));
+    assert!(r.report.is_empty(), "{:#?}", r.report);
+    let images = pngs(&r.html);
+    assert_eq!(images.len(), 2);
+    assert_eq!((images[0].2, images[1].2), (png::ColorType::Grayscale, png::ColorType::Indexed));
+}
+
+#[test]
+fn a_palette_tiff_that_cannot_be_shown_is_a_placeholder_and_a_report_item() {
+    // a colour map too short for 2-bit colours
+    let page = palette_page(2, vec![0b00_01_10_11], vec![0x8000; 9]);
+    let r = render_xml(&body_document("image/tiff", &handwritten(&[page])));
+    assert!(!r.html.contains("<img"));
+    reported(&r.report, "unreadable-image", "colour map of 9 values");
+    // 16-bit colour indices: no PNG holds them
+    let page = Page {
+        width: 1,
+        height: 1,
+        bits: 16,
+        samples: 1,
+        photometric: 3,
+        data: vec![0, 0],
+        color_map: Some(vec![0; 3 * 65536]),
         extra: Vec::new(),
     };
     let r = render_xml(&body_document("image/tiff", &handwritten(&[page])));

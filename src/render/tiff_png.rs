@@ -8,11 +8,18 @@
 //! also bound the time spent); the `tiff` crate is given the same byte limit for its buffers.
 //! The decoders run under `catch_unwind`: a panic in them is an unreadable image, never a
 //! crash. Nothing here writes HTML; the renderer ([`super::media`]) shows what comes back.
+//!
+//! Palette pages (PhotometricInterpretation 3, as some scanners and GIF converters write),
+//! which the `tiff` crate refuses, are read from a copy of the file in which each such page
+//! says BlackIsZero: its colour indices then decode as gray samples, and are written as an
+//! indexed PNG with the page's own colour map.
 
+use std::borrow::Cow;
 use std::io::Cursor;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use tiff::decoder::{Decoder, DecodingResult, Limits};
+use tiff::tags::Tag;
 use tiff::ColorType;
 
 /// What the conversion may spend.
@@ -52,8 +59,8 @@ pub(super) enum Stop {
     Limit(LimitHit),
     /// The decoder refused the data (truncated, corrupt) or the library failed.
     Unreadable { page: usize, reason: String },
-    /// A valid TIFF of a kind not converted (palette colours, which the `tiff` crate does not
-    /// decode; floating-point samples, CIE Lab, more than four channels...).
+    /// A valid TIFF of a kind not converted (floating-point samples, CIE Lab, more than four
+    /// channels, 16-bit palettes...).
     Unsupported { page: usize, what: String },
 }
 
@@ -91,7 +98,8 @@ pub(super) fn convert(bytes: &[u8], limits: &TiffLimits) -> Converted {
 
 fn convert_pages(bytes: &[u8], limits: &TiffLimits) -> Converted {
     let mut converted = Converted { pages: Vec::new(), page_count: 0, counted_all: true, stopped: None };
-    let mut decoder = match Decoder::new(Cursor::new(bytes)) {
+    let (bytes, palette_pages) = palettes_as_gray(bytes);
+    let mut decoder = match Decoder::new(Cursor::new(&bytes[..])) {
         Ok(d) => d.with_limits(decoder_limits(limits.max_decoded_bytes)),
         Err(e) => {
             converted.page_count = 1;
@@ -107,7 +115,8 @@ fn convert_pages(bytes: &[u8], limits: &TiffLimits) -> Converted {
             if page > limits.max_pages {
                 converted.stopped = Some(Stop::Limit(LimitHit::Pages));
             } else {
-                match page_png(&mut decoder, page, limits, &mut budget) {
+                let palette = palette_pages.get(page - 1).copied().unwrap_or(false);
+                match page_png(&mut decoder, page, palette, limits, &mut budget) {
                     Ok(png) => converted.pages.push(png),
                     Err(stop) => converted.stopped = Some(stop),
                 }
@@ -148,6 +157,8 @@ fn decoder_limits(max_bytes: usize) -> Limits {
 enum Plan {
     /// Gray at 1, 2, 4 or 8 bits: packed rows, as PNG wants them.
     Gray(u8),
+    /// Colour indices of 1, 2, 4 or 8 bits, packed as gray, and a colour map.
+    Indexed(u8),
     /// 8 or 16 bits per sample, `channels` samples per pixel, written as 8 bits:
     /// 1 gray, 2 gray + alpha, 3 RGB, 4 RGBA.
     Direct { channels: usize },
@@ -174,7 +185,7 @@ impl Plan {
     /// Samples per pixel in the decoded buffer.
     fn samples(self) -> usize {
         match self {
-            Plan::Gray(_) => 1,
+            Plan::Gray(_) | Plan::Indexed(_) => 1,
             Plan::Direct { channels } => channels,
             Plan::Cmyk => 4,
             Plan::YCbCr => 3,
@@ -188,10 +199,12 @@ fn row_bytes(width: u32, color: ColorType) -> u64 {
     (u64::from(width) * bits).div_ceil(8)
 }
 
-/// Page `page` (the decoder's current image) as a PNG, spending from `budget`.
+/// Page `page` (the decoder's current image) as a PNG, spending from `budget`; `palette`:
+/// the page's samples are colour indices (see [`palettes_as_gray`]).
 fn page_png(
     decoder: &mut Decoder<Cursor<&[u8]>>,
     page: usize,
+    palette: bool,
     limits: &TiffLimits,
     budget: &mut usize,
 ) -> Result<Vec<u8>, Stop> {
@@ -205,7 +218,11 @@ fn page_png(
         return Err(Stop::Limit(LimitHit::Dimensions { page, width, height }));
     }
     let color = decoder.colortype().map_err(unreadable)?;
-    let plan = Plan::of(color).ok_or_else(|| Stop::Unsupported { page, what: format!("{color:?}") })?;
+    let colour_map = if palette { Some(colour_map(decoder, page, color)?) } else { None };
+    let plan = match (&colour_map, color) {
+        (Some(_), ColorType::Gray(bits)) => Plan::Indexed(bits),
+        _ => Plan::of(color).ok_or_else(|| Stop::Unsupported { page, what: format!("{color:?}") })?,
+    };
     let needed = row_bytes(width, color) * u64::from(height);
     if needed > *budget as u64 {
         return Err(Stop::Limit(LimitHit::Memory { page, needed }));
@@ -227,7 +244,7 @@ fn page_png(
     *budget = budget.saturating_sub(got);
     let samples = interleaved(decoded, layout.planes, plan, width, height)
         .ok_or_else(|| Stop::Unsupported { page, what: format!("{color:?}, {} planes", layout.planes) })?;
-    encode(width, height, plan, &samples)
+    encode(width, height, plan, &samples, colour_map.as_deref())
         .map_err(|e| Stop::Unreadable { page, reason: format!("PNG encoding failed: {e}") })
 }
 
@@ -252,7 +269,10 @@ fn interleaved(
     // single-sample, so never planar).
     let samples = plan.samples();
     let per_plane = width as usize * height as usize;
-    if matches!(plan, Plan::Gray(_)) || planes != samples || eight.len() < per_plane * samples {
+    if matches!(plan, Plan::Gray(_) | Plan::Indexed(_))
+        || planes != samples
+        || eight.len() < per_plane * samples
+    {
         return None;
     }
     let mut out = vec![0; per_plane * samples];
@@ -264,10 +284,18 @@ fn interleaved(
     Some(out)
 }
 
-fn encode(width: u32, height: u32, plan: Plan, samples: &[u8]) -> Result<Vec<u8>, String> {
+/// `samples` as a PNG; `palette`: the RGB colour map of an indexed page.
+fn encode(
+    width: u32,
+    height: u32,
+    plan: Plan,
+    samples: &[u8],
+    palette: Option<&[u8]>,
+) -> Result<Vec<u8>, String> {
     let pixels = width as usize * height as usize;
-    let (color, depth, data): (png::ColorType, u8, std::borrow::Cow<'_, [u8]>) = match plan {
+    let (color, depth, data): (png::ColorType, u8, Cow<'_, [u8]>) = match plan {
         Plan::Gray(bits) => (png::ColorType::Grayscale, bits, samples.into()),
+        Plan::Indexed(bits) => (png::ColorType::Indexed, bits, samples.into()),
         Plan::Direct { channels } => {
             let color = match channels {
                 1 => png::ColorType::Grayscale,
@@ -294,6 +322,9 @@ fn encode(width: u32, height: u32, plan: Plan, samples: &[u8]) -> Result<Vec<u8>
     let mut encoder = png::Encoder::new(&mut out, width, height);
     encoder.set_color(color);
     encoder.set_depth(depth);
+    if let Some(palette) = palette {
+        encoder.set_palette(palette.to_vec());
+    }
     encoder.set_compression(png::Compression::Fast);
     let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
     // The decoder filled exactly the page's rows; a shorter buffer (should not happen) is
@@ -317,4 +348,121 @@ fn ycbcr_to_rgb(ycc: &[u8]) -> [u8; 3] {
     let cr = f32::from(ycc[2]) - 128.0;
     let clamp = |v: f32| v.round().clamp(0.0, 255.0) as u8;
     [clamp(y + 1.402 * cr), clamp(y - 0.344_136 * cb - 0.714_136 * cr), clamp(y + 1.772 * cb)]
+}
+
+/// The RGB colour map (8 bits per channel) of a palette page whose indices decode as `color`.
+fn colour_map(decoder: &mut Decoder<Cursor<&[u8]>>, page: usize, color: ColorType) -> Result<Vec<u8>, Stop> {
+    let bits = match color {
+        ColorType::Gray(bits @ (1 | 2 | 4 | 8)) => bits,
+        other => return Err(Stop::Unsupported { page, what: format!("RGBPalette, {other:?}") }),
+    };
+    let entries = 1usize << bits;
+    let map: Vec<u16> = decoder
+        .find_tag_unsigned_vec(Tag::ColorMap)
+        .map_err(|e| stop(page, e))?
+        .ok_or_else(|| Stop::Unreadable { page, reason: "a palette page without a colour map".into() })?;
+    if map.len() != 3 * entries {
+        return Err(Stop::Unreadable {
+            page,
+            reason: format!(
+                "a colour map of {} values for {bits}-bit colours ({} expected)",
+                map.len(),
+                3 * entries
+            ),
+        });
+    }
+    // TIFF lists all the reds, then the greens, then the blues, in 16 bits
+    let (reds, rest) = map.split_at(entries);
+    let (greens, blues) = rest.split_at(entries);
+    Ok((0..entries).flat_map(|i| [reds[i], greens[i], blues[i]].map(|v| (v >> 8) as u8)).collect())
+}
+
+/// `bytes` with every palette page (PhotometricInterpretation 3) made to say BlackIsZero, so
+/// that the decoder reads its colour indices as gray samples; and which pages, in order, were
+/// palette pages. The bytes are borrowed unchanged when there is none. The directories are
+/// walked as the decoder will walk them (classic TIFF and BigTIFF, either byte order), at
+/// most [`MAX_COUNTED_PAGES`], a directory seen twice ending the walk.
+fn palettes_as_gray(bytes: &[u8]) -> (Cow<'_, [u8]>, Vec<bool>) {
+    let little = match bytes.get(..2) {
+        Some(b"II") => true,
+        Some(b"MM") => false,
+        _ => return (bytes.into(), Vec::new()),
+    };
+    let read = |at: usize, len: usize| -> Option<u64> {
+        let raw = bytes.get(at..at.checked_add(len)?)?;
+        let fold = |value: u64, &byte: &u8| value << 8 | u64::from(byte);
+        Some(if little { raw.iter().rev().fold(0, fold) } else { raw.iter().fold(0, fold) })
+    };
+    let big = read(2, 2) == Some(43);
+    let (count_len, entry_len, link_len, value_at) = if big { (8, 20, 8, 12) } else { (2, 12, 4, 8) };
+    let mut pages = Vec::new();
+    let mut patches = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut next = if big { read(8, 8) } else { read(4, 4) };
+    while let Some(ifd) = next.and_then(|o| usize::try_from(o).ok()).filter(|&o| o != 0) {
+        if pages.len() >= MAX_COUNTED_PAGES || !seen.insert(ifd) {
+            break;
+        }
+        let Some(count) = read(ifd, count_len).and_then(|c| usize::try_from(c).ok()).filter(|&c| c <= 4096)
+        else {
+            break;
+        };
+        let first = ifd + count_len;
+        let mut palette = false;
+        for entry in (0..count).map(|i| first + i * entry_len) {
+            // PhotometricInterpretation (262), a SHORT (type 3), saying palette (3)
+            if read(entry, 2) == Some(262)
+                && read(entry + 2, 2) == Some(3)
+                && read(entry + value_at, 2) == Some(3)
+            {
+                palette = true;
+                patches.push(entry + value_at);
+            }
+        }
+        pages.push(palette);
+        next = read(first + count * entry_len, link_len);
+    }
+    if patches.is_empty() {
+        return (bytes.into(), pages);
+    }
+    let mut patched = bytes.to_vec();
+    let black_is_zero: [u8; 2] = if little { 1u16.to_le_bytes() } else { 1u16.to_be_bytes() };
+    for at in patches {
+        patched[at..at + 2].copy_from_slice(&black_is_zero);
+    }
+    (patched.into(), pages)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn palette_pages_are_found_in_big_endian_and_bigtiff_files() {
+        // big-endian classic TIFF: one directory of one entry, PhotometricInterpretation = 3
+        let mut classic = b"MM\0*\0\0\0\x08".to_vec();
+        classic.extend_from_slice(&[0, 1, 0x01, 0x06, 0, 3, 0, 0, 0, 1, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0]);
+        let (patched, pages) = palettes_as_gray(&classic);
+        assert_eq!(pages, [true]);
+        assert_eq!(&patched[18..20], &[0, 1], "now BlackIsZero, in the file's byte order");
+        assert_eq!(patched.len(), classic.len());
+
+        // little-endian BigTIFF: 8-byte counts and offsets, 20-byte entries
+        let mut big = b"II+\0\x08\0\0\0\x10\0\0\0\0\0\0\0".to_vec();
+        big.extend_from_slice(&1u64.to_le_bytes());
+        big.extend_from_slice(&[0x06, 0x01, 3, 0]);
+        big.extend_from_slice(&1u64.to_le_bytes());
+        big.extend_from_slice(&3u64.to_le_bytes());
+        big.extend_from_slice(&0u64.to_le_bytes());
+        let (patched, pages) = palettes_as_gray(&big);
+        assert_eq!(pages, [true]);
+        assert_eq!(&patched[36..38], &[1, 0]);
+
+        // a directory pointing to itself ends the walk; no palette: the bytes are borrowed
+        let mut looped = b"II*\0\x08\0\0\0".to_vec();
+        looped.extend_from_slice(&[0, 0, 8, 0, 0, 0]);
+        let (same, pages) = palettes_as_gray(&looped);
+        assert!(matches!(same, Cow::Borrowed(_)));
+        assert_eq!(pages, [false]);
+    }
 }
