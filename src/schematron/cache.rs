@@ -12,7 +12,8 @@
 //!   a miss, and the entry is rewritten;
 //! - it carries the cache format and Vigie's version: a new Vigie never reads an old entry.
 //!
-//! The cache is an optimisation only: an entry that cannot be read, decoded or written is
+//! The folder holds at most [`MAX_ENTRIES`] entries, the least recently written removed
+//! first. The cache is an optimisation only: an entry that cannot be read, decoded or written is
 //! ignored (the files are read as if there were no cache), never an error. Entries are
 //! written to a temporary file and renamed, so a reader never sees half an entry.
 
@@ -30,6 +31,10 @@ const FORMAT: u32 = 1;
 
 /// Entries larger than this are not read (the kit's largest is a few MB).
 const MAX_ENTRY_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Entries kept in the folder (a kit applies 5 to 7 schematrons: several kits, or copies of
+/// one, fit); past this, the least recently written are removed.
+const MAX_ENTRIES: usize = 64;
 
 /// What an entry was made from.
 #[derive(Debug, Serialize, Deserialize, PartialEq)]
@@ -128,6 +133,26 @@ pub(crate) fn store(dir: &Path, main: &Path, phase: &Phase, inputs: &Inputs, exp
     if written.and_then(|()| std::fs::rename(&temporary, &path)).is_err() {
         let _ = std::fs::remove_file(&temporary);
     }
+    prune(dir, MAX_ENTRIES);
+}
+
+/// Removes the least recently written entries of `dir` beyond `keep`.
+fn prune(dir: &Path, keep: usize) {
+    let Ok(listing) = std::fs::read_dir(dir) else { return };
+    let mut entries: Vec<(std::time::SystemTime, PathBuf)> = listing
+        .filter_map(|entry| {
+            let path = entry.ok()?.path();
+            let written = std::fs::metadata(&path).ok()?.modified().ok()?;
+            (path.extension()? == "bin").then_some((written, path))
+        })
+        .collect();
+    if entries.len() <= keep {
+        return;
+    }
+    entries.sort();
+    for (_, path) in &entries[..entries.len() - keep] {
+        let _ = std::fs::remove_file(path);
+    }
 }
 
 /// A new file in `dir`, named so that concurrent writers never share one.
@@ -138,4 +163,28 @@ fn tempfile_in(dir: &Path) -> std::io::Result<(PathBuf, std::fs::File)> {
     let path = dir.join(name);
     let file = std::fs::OpenOptions::new().write(true).create_new(true).open(&path)?;
     Ok((path, file))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_folder_keeps_the_most_recently_written_entries() {
+        let dir = tempfile::tempdir().unwrap();
+        for i in 0..5u64 {
+            let path = dir.path().join(format!("{i}.bin"));
+            std::fs::write(&path, b"entry").unwrap();
+            let written = UNIX_EPOCH + std::time::Duration::from_secs(1_000_000 + i);
+            std::fs::File::options().write(true).open(&path).unwrap().set_modified(written).unwrap();
+        }
+        std::fs::write(dir.path().join("notes.txt"), b"not an entry").unwrap();
+        prune(dir.path(), 3);
+        let mut left: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, ["2.bin", "3.bin", "4.bin", "notes.txt"]);
+    }
 }
