@@ -273,6 +273,15 @@ fn the_kit_cache_gives_the_same_findings_and_follows_changed_files() {
     let entries: Vec<_> = std::fs::read_dir(cache.path()).unwrap().map(|e| e.unwrap().path()).collect();
     assert_eq!(entries.len(), 1, "{entries:?}");
     assert_eq!(compile(Some(cache.path())), uncached);
+    // the same file read below another root folder (its messages name files relative to
+    // it) is another entry
+    let wider = CompileOptions {
+        root: kit.path().parent().map(Path::to_owned),
+        cache: Some(cache.path().to_owned()),
+        ..Default::default()
+    };
+    Schema::compile(&kit.path().join("main.sch"), &wider).expect("the test schema compiles");
+    assert_eq!(std::fs::read_dir(cache.path()).unwrap().count(), 2);
 
     // An included file changed: read again.
     let included = kit.path().join("include/patterns.sch");

@@ -6,7 +6,8 @@
 //! folder (the application's data folder, `kit-cache/`) and read back by the next run.
 //!
 //! An entry is trusted only when it is exactly what reading the files again would give:
-//! - its key is the main file's canonical path and the phase;
+//! - its key is the main file's canonical path, the root folder (file names in messages are
+//!   relative to it) and the phase;
 //! - it records every file the reading opened (size and modification time, to the
 //!   nanosecond) and every include that was missing; a file changed, added or removed is
 //!   a miss, and the entry is rewritten;
@@ -27,7 +28,7 @@ use super::model::Expanded;
 use super::Phase;
 
 /// Changes whenever [`Expanded`] or this header changes shape.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// Entries larger than this are not read (the kit's largest is a few MB).
 const MAX_ENTRY_BYTES: u64 = 256 * 1024 * 1024;
@@ -41,6 +42,7 @@ const MAX_ENTRIES: usize = 64;
 struct Header {
     format: u32,
     vigie: String,
+    root: PathBuf,
     main: PathBuf,
     phase: String,
     /// Every file read: canonical path, size, modification time (ns since the epoch).
@@ -63,9 +65,11 @@ fn phase_key(phase: &Phase) -> String {
     }
 }
 
-/// The entry file for `main` (canonical) and `phase`.
-fn entry_path(dir: &Path, main: &Path, phase: &Phase) -> PathBuf {
+/// The entry file for `main` (canonical) read below `root` with `phase`.
+fn entry_path(dir: &Path, root: &Path, main: &Path, phase: &Phase) -> PathBuf {
     let mut hasher = Sha1::new();
+    hasher.update(root.to_string_lossy().as_bytes());
+    hasher.update([0]);
     hasher.update(main.to_string_lossy().as_bytes());
     hasher.update([0]);
     hasher.update(phase_key(phase).as_bytes());
@@ -81,10 +85,10 @@ fn stamp(path: &Path) -> Option<(u64, u128)> {
     Some((meta.len(), modified))
 }
 
-/// The expanded schema kept for `main` (canonical) and `phase`, when every file it was read
-/// from is unchanged.
-pub(crate) fn load(dir: &Path, main: &Path, phase: &Phase) -> Option<Expanded> {
-    let path = entry_path(dir, main, phase);
+/// The expanded schema kept for `main` (canonical) read below `root` (canonical) with
+/// `phase`, when every file it was read from is unchanged.
+pub(crate) fn load(dir: &Path, root: &Path, main: &Path, phase: &Phase) -> Option<Expanded> {
+    let path = entry_path(dir, root, main, phase);
     if std::fs::metadata(&path).ok()?.len() > MAX_ENTRY_BYTES {
         return None;
     }
@@ -92,6 +96,7 @@ pub(crate) fn load(dir: &Path, main: &Path, phase: &Phase) -> Option<Expanded> {
     let (header, rest) = postcard::take_from_bytes::<Header>(&bytes).ok()?;
     let current = header.format == FORMAT
         && header.vigie == env!("CARGO_PKG_VERSION")
+        && header.root == root
         && header.main == main
         && header.phase == phase_key(phase)
         && header.files.iter().all(|(file, len, modified)| stamp(file) == Some((*len, *modified)))
@@ -104,7 +109,14 @@ pub(crate) fn load(dir: &Path, main: &Path, phase: &Phase) -> Option<Expanded> {
 
 /// Keeps `expanded`, read from `inputs`, for the next run. Best effort: a failure leaves
 /// no entry (and no partial file).
-pub(crate) fn store(dir: &Path, main: &Path, phase: &Phase, inputs: &Inputs, expanded: &Expanded) {
+pub(crate) fn store(
+    dir: &Path,
+    root: &Path,
+    main: &Path,
+    phase: &Phase,
+    inputs: &Inputs,
+    expanded: &Expanded,
+) {
     let files: Option<Vec<(PathBuf, u64, u128)>> = inputs
         .files
         .iter()
@@ -114,6 +126,7 @@ pub(crate) fn store(dir: &Path, main: &Path, phase: &Phase, inputs: &Inputs, exp
     let header = Header {
         format: FORMAT,
         vigie: env!("CARGO_PKG_VERSION").to_owned(),
+        root: root.to_path_buf(),
         main: main.to_path_buf(),
         phase: phase_key(phase),
         files,
@@ -126,7 +139,7 @@ pub(crate) fn store(dir: &Path, main: &Path, phase: &Phase, inputs: &Inputs, exp
     if crate::library::store::create_private_folder(dir).is_err() {
         return;
     }
-    let path = entry_path(dir, main, phase);
+    let path = entry_path(dir, root, main, phase);
     let Ok((temporary, mut file)) = tempfile_in(dir) else { return };
     let written = std::io::Write::write_all(&mut file, &bytes);
     drop(file);

@@ -182,7 +182,7 @@ impl Schema {
         })?;
         let canonical = loader.confine(path).ok();
         let cached = match (&options.cache, &canonical) {
-            (Some(dir), Some(canonical)) => cache::load(dir, canonical, &options.phase),
+            (Some(dir), Some(canonical)) => cache::load(dir, loader.root(), canonical, &options.phase),
             _ => None,
         };
         let expanded = match cached {
@@ -195,7 +195,7 @@ impl Schema {
                 let notes = std::mem::take(&mut loader.notes);
                 let expanded = expand::expand(&element, file, &options.phase, notes);
                 if let (Some(dir), Some(canonical)) = (&options.cache, &canonical) {
-                    cache::store(dir, canonical, &options.phase, &loader.inputs(), &expanded);
+                    cache::store(dir, loader.root(), canonical, &options.phase, &loader.inputs(), &expanded);
                 }
                 expanded
             }

@@ -83,6 +83,11 @@ impl Loader {
         })
     }
 
+    /// The canonical root folder.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
     /// What has been read so far: every file opened (canonical) and every include target
     /// that did not exist.
     pub fn inputs(&self) -> super::cache::Inputs {
