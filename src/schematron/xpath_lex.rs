@@ -25,6 +25,29 @@ pub(crate) struct Token {
     pub end: usize,
 }
 
+/// The end of the comment (`(: … :)`, possibly nested) that starts at byte `start` of
+/// `bytes`: just after its `:)`, or the end of `bytes` when it is not closed. Always a
+/// character boundary.
+pub(crate) fn comment_end(bytes: &[u8], start: usize) -> usize {
+    let mut depth = 0usize;
+    let mut i = start;
+    while i < bytes.len() {
+        if bytes[i] == b'(' && bytes.get(i + 1) == Some(&b':') {
+            depth += 1;
+            i += 2;
+        } else if bytes[i] == b':' && bytes.get(i + 1) == Some(&b')') {
+            depth = depth.saturating_sub(1);
+            i += 2;
+            if depth == 0 {
+                break;
+            }
+        } else {
+            i += 1;
+        }
+    }
+    i
+}
+
 pub(crate) fn lex(src: &str) -> Option<Vec<Token>> {
     let bytes = src.as_bytes();
     let mut tokens = Vec::new();
@@ -40,22 +63,7 @@ pub(crate) fn lex(src: &str) -> Option<Vec<Token>> {
                 continue;
             }
             '(' if bytes.get(i + 1) == Some(&b':') => {
-                // comment, possibly nested
-                let mut depth = 0usize;
-                while i < bytes.len() {
-                    if src[i..].starts_with("(:") {
-                        depth += 1;
-                        i += 2;
-                    } else if src[i..].starts_with(":)") {
-                        depth -= 1;
-                        i += 2;
-                        if depth == 0 {
-                            break;
-                        }
-                    } else {
-                        i += 1;
-                    }
-                }
+                i = comment_end(bytes, i);
                 continue;
             }
             '\'' | '"' => {
@@ -87,8 +95,8 @@ pub(crate) fn lex(src: &str) -> Option<Vec<Token>> {
             }
             '$' => {
                 i += 1;
-                while i < bytes.len() && src[i..].starts_with(char::is_whitespace) {
-                    i += 1;
+                while let Some(ch) = src[i..].chars().next().filter(|ch| ch.is_whitespace()) {
+                    i += ch.len_utf8();
                 }
                 while let Some(ch) = src[i..].chars().next().filter(|&ch| is_name_char(ch) || ch == ':') {
                     i += ch.len_utf8();
@@ -148,4 +156,18 @@ pub(crate) fn lex(src: &str) -> Option<Vec<Token>> {
         tokens.push(Token { kind, start, end: i });
     }
     Some(tokens)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comments_and_spaces_of_any_script_are_skipped_without_panicking() {
+        // byte offsets inside a multi-byte character were once sliced at
+        let kinds = |src: &str| lex(src).map(|t| t.into_iter().map(|t| t.kind).collect::<Vec<_>>());
+        assert_eq!(kinds("1 (: préfixe (: é :) :) 2"), Some(vec![Kind::Literal, Kind::Literal]));
+        assert_eq!(kinds("$\u{A0}x"), Some(vec![Kind::Var]));
+        assert_eq!(kinds("(: non fermé é"), Some(vec![]));
+    }
 }

@@ -42,21 +42,7 @@ fn code_ranges(expr: &str) -> Vec<(usize, usize)> {
             }
             b'(' if bytes.get(i + 1) == Some(&b':') => {
                 ranges.push((start, i));
-                let mut depth = 0usize;
-                while i < bytes.len() {
-                    if bytes[i] == b'(' && bytes.get(i + 1) == Some(&b':') {
-                        depth += 1;
-                        i += 2;
-                    } else if bytes[i] == b':' && bytes.get(i + 1) == Some(&b')') {
-                        depth -= 1;
-                        i += 2;
-                        if depth == 0 {
-                            break;
-                        }
-                    } else {
-                        i += 1;
-                    }
-                }
+                i = super::xpath_lex::comment_end(bytes, i);
                 start = i;
             }
             _ => i += 1,
