@@ -21,7 +21,7 @@ PACKAGES=(
   build-essential               # cc, make: crates that compile C
   pkg-config                    # finds the system libraries below
   libssl-dev                    # TLS for crates that link OpenSSL
-  libxml2-dev                   # libxml2, linked for XSD validation (vigie check --schema)
+  libxml2-dev                   # libxml2, opened at run time for XSD validation (vigie check --schema)
   libgtk-3-dev                  # the app's window (tao)
   libwebkit2gtk-4.1-dev         # the app's webview (wry)
   librsvg2-dev                  # SVG icons in GTK

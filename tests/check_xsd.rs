@@ -247,3 +247,24 @@ fn a_mistake_repeated_thousands_of_times_gives_a_capped_report() {
     assert_eq!(note.rule, "xsd.limit");
     assert!(note.message.en.as_deref().unwrap().contains("found at least 3000 errors"), "{:?}", note.message);
 }
+
+#[test]
+fn without_libxml2_the_schema_layer_says_what_to_install_and_rendering_never_needs_it() {
+    let lab = common::corpus_file("TestContenuCDA-3-0__ExemplesCDA__BIO-CR-BIO_2024.01_TSH_1.xml");
+    let vigie = |args: &[&std::ffi::OsStr]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_vigie"))
+            .args(args)
+            .env("LANG", "C")
+            .env("VIGIE_LIBXML2", "/no/such/libxml2.so")
+            .output()
+            .expect("vigie runs")
+    };
+    let check = vigie(&["check".as_ref(), "--schema".as_ref(), kit_dir().as_os_str(), lab.as_os_str()]);
+    let stderr = String::from_utf8_lossy(&check.stderr);
+    assert_eq!(check.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("libxml2 was not found") && stderr.contains("VIGIE_LIBXML2"), "{stderr}");
+    // the other commands never load it: a render works on a machine without libxml2
+    let render = vigie(&["render".as_ref(), lab.as_os_str()]);
+    assert!(render.status.success(), "{}", String::from_utf8_lossy(&render.stderr));
+    assert!(String::from_utf8_lossy(&render.stdout).starts_with("<!DOCTYPE html>"));
+}

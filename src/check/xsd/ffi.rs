@@ -5,8 +5,10 @@
 //! Why not the `libxml` crate: it generates its bindings with bindgen at build time (libclang
 //! on every build machine), panics when libxml2 returns null, and ties each validation
 //! context to a schema of its own (a compiled schema could not be shared between threads).
-//! Sixteen declarations cover what Vigie uses; their types follow `libxml/xmlschemas.h`,
-//! `parser.h` and `xmlerror.h`, unchanged from libxml2 2.9 to 2.14.
+//! Sixteen functions cover what Vigie uses; their types follow `libxml/xmlschemas.h`,
+//! `parser.h` and `xmlerror.h`, unchanged from libxml2 2.9 to 2.14. They are resolved at run
+//! time ([`api`], libloading) the first time a schema is loaded, so a process that validates
+//! nothing never loads libxml2, and a machine without it still runs every other layer.
 
 use std::cell::{Cell, RefCell};
 use std::ffi::{c_char, c_int, c_void, CStr};
@@ -53,38 +55,127 @@ type StructuredErrorFunc = unsafe extern "C" fn(user_data: *mut c_void, error: *
 type EntityLoader =
     unsafe extern "C" fn(url: *const c_char, id: *const c_char, ctxt: *mut c_void) -> *mut c_void;
 
-#[link(name = "xml2")]
-extern "C" {
-    fn xmlInitParser();
-    fn xmlSchemaInitTypes();
-    fn xmlGetExternalEntityLoader() -> Option<EntityLoader>;
-    fn xmlSetExternalEntityLoader(loader: Option<EntityLoader>);
-    fn xmlSetStructuredErrorFunc(ctx: *mut c_void, handler: Option<StructuredErrorFunc>);
-    pub(super) fn xmlSchemaNewParserCtxt(url: *const c_char) -> *mut XmlSchemaParserCtxt;
-    pub(super) fn xmlSchemaSetParserStructuredErrors(
+/// The libxml2 functions Vigie calls, resolved from the shared library when XSD validation
+/// is first asked for (`dlopen`), never at process start: linking libxml2 made every `vigie`
+/// process load it and ICU (~0.9 ms, BENCHMARKS.md "Rendering"), validation or not.
+pub(super) struct Api {
+    init_parser: unsafe extern "C" fn(),
+    schema_init_types: unsafe extern "C" fn(),
+    get_external_entity_loader: unsafe extern "C" fn() -> Option<EntityLoader>,
+    set_external_entity_loader: unsafe extern "C" fn(loader: Option<EntityLoader>),
+    set_structured_error_func: unsafe extern "C" fn(ctx: *mut c_void, handler: Option<StructuredErrorFunc>),
+    pub schema_new_parser_ctxt: unsafe extern "C" fn(url: *const c_char) -> *mut XmlSchemaParserCtxt,
+    pub schema_set_parser_structured_errors: unsafe extern "C" fn(
         ctxt: *mut XmlSchemaParserCtxt,
         handler: Option<StructuredErrorFunc>,
         ctx: *mut c_void,
-    );
-    pub(super) fn xmlSchemaParse(ctxt: *mut XmlSchemaParserCtxt) -> *mut XmlSchema;
-    pub(super) fn xmlSchemaFreeParserCtxt(ctxt: *mut XmlSchemaParserCtxt);
-    pub(super) fn xmlSchemaFree(schema: *mut XmlSchema);
-    pub(super) fn xmlSchemaNewValidCtxt(schema: *mut XmlSchema) -> *mut XmlSchemaValidCtxt;
-    pub(super) fn xmlSchemaSetValidStructuredErrors(
+    ),
+    pub schema_parse: unsafe extern "C" fn(ctxt: *mut XmlSchemaParserCtxt) -> *mut XmlSchema,
+    pub schema_free_parser_ctxt: unsafe extern "C" fn(ctxt: *mut XmlSchemaParserCtxt),
+    pub schema_free: unsafe extern "C" fn(schema: *mut XmlSchema),
+    pub schema_new_valid_ctxt: unsafe extern "C" fn(schema: *mut XmlSchema) -> *mut XmlSchemaValidCtxt,
+    pub schema_set_valid_structured_errors: unsafe extern "C" fn(
         ctxt: *mut XmlSchemaValidCtxt,
         handler: Option<StructuredErrorFunc>,
         ctx: *mut c_void,
-    );
-    pub(super) fn xmlSchemaValidateDoc(ctxt: *mut XmlSchemaValidCtxt, doc: *mut XmlDoc) -> c_int;
-    pub(super) fn xmlSchemaFreeValidCtxt(ctxt: *mut XmlSchemaValidCtxt);
-    pub(super) fn xmlReadMemory(
+    ),
+    pub schema_validate_doc: unsafe extern "C" fn(ctxt: *mut XmlSchemaValidCtxt, doc: *mut XmlDoc) -> c_int,
+    pub schema_free_valid_ctxt: unsafe extern "C" fn(ctxt: *mut XmlSchemaValidCtxt),
+    pub read_memory: unsafe extern "C" fn(
         buffer: *const c_char,
         size: c_int,
         url: *const c_char,
         encoding: *const c_char,
         options: c_int,
-    ) -> *mut XmlDoc;
-    pub(super) fn xmlFreeDoc(doc: *mut XmlDoc);
+    ) -> *mut XmlDoc,
+    pub free_doc: unsafe extern "C" fn(doc: *mut XmlDoc),
+    /// The library the pointers above point into, kept loaded for the life of the process.
+    _library: libloading::Library,
+}
+
+/// Where libxml2 is looked for: `VIGIE_LIBXML2` alone when set (a path or a file name),
+/// else the names it has on each system (Debian/Ubuntu: `libxml2.so.2`, `.so.16` from 2.14).
+fn candidates() -> Vec<std::ffi::OsString> {
+    if let Some(chosen) = std::env::var_os("VIGIE_LIBXML2").filter(|v| !v.is_empty()) {
+        return vec![chosen];
+    }
+    let system: &[&str] = if cfg!(target_os = "macos") {
+        &["libxml2.2.dylib", "/usr/lib/libxml2.2.dylib", "/opt/homebrew/opt/libxml2/lib/libxml2.2.dylib"]
+    } else if cfg!(windows) {
+        &["libxml2.dll", "libxml2-2.dll", "libxml2-16.dll"]
+    } else {
+        &["libxml2.so.2", "libxml2.so.16", "libxml2.so"]
+    };
+    system.iter().map(Into::into).collect()
+}
+
+/// libxml2, loaded and initialised once per process; the error says what to install.
+pub(super) fn api() -> Result<&'static Api, String> {
+    static API: OnceLock<Result<Api, String>> = OnceLock::new();
+    API.get_or_init(|| {
+        let names = candidates();
+        let mut tried = Vec::new();
+        for name in &names {
+            // SAFETY: loading libxml2 runs its initialisers, which have no preconditions.
+            match unsafe { libloading::Library::new(name) } {
+                Ok(library) => {
+                    // SAFETY: the symbols are resolved with the types libxml2's headers give them.
+                    let api = unsafe { resolve(library) }
+                        .map_err(|e| format!("{} : {e}", name.to_string_lossy()))?;
+                    // SAFETY: plain initialisation calls, made once, before any other use.
+                    unsafe {
+                        (api.init_parser)();
+                        (api.schema_init_types)();
+                        let default = (api.get_external_entity_loader)();
+                        let _ = DEFAULT_LOADER.set(default);
+                        (api.set_external_entity_loader)(Some(guarded_loader));
+                    }
+                    return Ok(api);
+                }
+                Err(e) => tried.push(format!("{} ({e})", name.to_string_lossy())),
+            }
+        }
+        Err(format!(
+            "libxml2 est introuvable : installez-le (Debian/Ubuntu : apt install libxml2) ou donnez son \
+             chemin dans VIGIE_LIBXML2 (libxml2 was not found: install it, or set VIGIE_LIBXML2 to \
+             its path); essayé (tried): {}",
+            tried.join(", ")
+        ))
+    })
+    .as_ref()
+    .map_err(Clone::clone)
+}
+
+/// Every function of [`Api`] from `library`.
+///
+/// # Safety
+/// `library` must be libxml2 (2.9 or later): the symbols are given its headers' types.
+unsafe fn resolve(library: libloading::Library) -> Result<Api, libloading::Error> {
+    macro_rules! get {
+        ($name:literal) => {
+            // SAFETY: per this function's contract, the symbol has the field's type.
+            *unsafe { library.get(concat!($name, "\0").as_bytes()) }?
+        };
+    }
+    Ok(Api {
+        init_parser: get!("xmlInitParser"),
+        schema_init_types: get!("xmlSchemaInitTypes"),
+        get_external_entity_loader: get!("xmlGetExternalEntityLoader"),
+        set_external_entity_loader: get!("xmlSetExternalEntityLoader"),
+        set_structured_error_func: get!("xmlSetStructuredErrorFunc"),
+        schema_new_parser_ctxt: get!("xmlSchemaNewParserCtxt"),
+        schema_set_parser_structured_errors: get!("xmlSchemaSetParserStructuredErrors"),
+        schema_parse: get!("xmlSchemaParse"),
+        schema_free_parser_ctxt: get!("xmlSchemaFreeParserCtxt"),
+        schema_free: get!("xmlSchemaFree"),
+        schema_new_valid_ctxt: get!("xmlSchemaNewValidCtxt"),
+        schema_set_valid_structured_errors: get!("xmlSchemaSetValidStructuredErrors"),
+        schema_validate_doc: get!("xmlSchemaValidateDoc"),
+        schema_free_valid_ctxt: get!("xmlSchemaFreeValidCtxt"),
+        read_memory: get!("xmlReadMemory"),
+        free_doc: get!("xmlFreeDoc"),
+        _library: library,
+    })
 }
 
 /// Parser options for a document: no network, no DTD loaded, no entity substituted (the
@@ -187,38 +278,28 @@ unsafe extern "C" fn guarded_loader(url: *const c_char, id: *const c_char, ctxt:
     std::ptr::null_mut()
 }
 
-/// Initialises libxml2 once per process and installs the guarded loader. Then, on the
-/// calling thread, routes libxml2's global errors to `errors` for the duration of `f`.
+/// On the calling thread, routes libxml2's global errors to `errors` for the duration of `f`.
 ///
 /// # Safety
 /// `errors` must stay valid, and be touched by nothing else, until this returns.
 pub(super) unsafe fn with_errors<T>(
+    api: &Api,
     errors: *mut Vec<RawError>,
     loading_schema: bool,
     f: impl FnOnce() -> T,
 ) -> T {
-    DEFAULT_LOADER.get_or_init(|| {
-        // SAFETY: plain initialisation calls; OnceLock runs them once, before any other use.
-        unsafe {
-            xmlInitParser();
-            xmlSchemaInitTypes();
-            let default = xmlGetExternalEntityLoader();
-            xmlSetExternalEntityLoader(Some(guarded_loader));
-            default
-        }
-    });
-    struct Reset;
-    impl Drop for Reset {
+    struct Reset<'a>(&'a Api);
+    impl Drop for Reset<'_> {
         fn drop(&mut self) {
             LOADING_SCHEMA.with(|l| l.set(false));
             // SAFETY: the thread's handler goes back to dropping errors (null user data).
-            unsafe { xmlSetStructuredErrorFunc(std::ptr::null_mut(), Some(collect)) };
+            unsafe { (self.0.set_structured_error_func)(std::ptr::null_mut(), Some(collect)) };
         }
     }
     LOADING_SCHEMA.with(|l| l.set(loading_schema));
     // SAFETY: `errors` outlives the call: `Reset` uninstalls it before this function returns.
-    unsafe { xmlSetStructuredErrorFunc(errors as *mut c_void, Some(collect)) };
-    let _reset = Reset;
+    unsafe { (api.set_structured_error_func)(errors as *mut c_void, Some(collect)) };
+    let _reset = Reset(api);
     f()
 }
 

@@ -43,7 +43,7 @@ pub struct Schema {
 }
 
 /// The compiled libxml2 schema, freed on drop.
-struct Compiled(*mut ffi::XmlSchema);
+struct Compiled(&'static ffi::Api, *mut ffi::XmlSchema);
 
 // SAFETY: a compiled xmlSchema is only read once built; each validation works in a
 // validation context of its own, created and freed on the calling thread.
@@ -53,7 +53,7 @@ unsafe impl Sync for Compiled {}
 impl Drop for Compiled {
     fn drop(&mut self) {
         // SAFETY: built by xmlSchemaParse, freed once.
-        unsafe { ffi::xmlSchemaFree(self.0) }
+        unsafe { (self.0.schema_free)(self.1) }
     }
 }
 
@@ -70,6 +70,7 @@ impl Schema {
     /// and English.
     pub fn load(dir_or_file: &Path) -> Result<Schema, String> {
         let file = entry_point(dir_or_file)?;
+        let api = ffi::api()?;
         let c_path = CString::new(file.to_string_lossy().as_bytes())
             .map_err(|_| format!("chemin de schéma invalide (invalid schema path): {}", file.display()))?;
         let mut errors: Vec<ffi::RawError> = Vec::new();
@@ -77,14 +78,14 @@ impl Schema {
         // SAFETY: `sink` outlives the call and nothing else touches `errors` meanwhile; the
         // parser context is created, used and freed here.
         let compiled = unsafe {
-            ffi::with_errors(sink, true, || {
-                let ctxt = ffi::xmlSchemaNewParserCtxt(c_path.as_ptr());
+            ffi::with_errors(api, sink, true, || {
+                let ctxt = (api.schema_new_parser_ctxt)(c_path.as_ptr());
                 if ctxt.is_null() {
                     return std::ptr::null_mut();
                 }
-                ffi::xmlSchemaSetParserStructuredErrors(ctxt, ffi::collector(), sink as *mut c_void);
-                let schema = ffi::xmlSchemaParse(ctxt);
-                ffi::xmlSchemaFreeParserCtxt(ctxt);
+                (api.schema_set_parser_structured_errors)(ctxt, ffi::collector(), sink as *mut c_void);
+                let schema = (api.schema_parse)(ctxt);
+                (api.schema_free_parser_ctxt)(ctxt);
                 schema
             })
         };
@@ -112,7 +113,7 @@ impl Schema {
                 }
             ));
         }
-        Ok(Schema { compiled: Compiled(compiled), file, skipped: refused })
+        Ok(Schema { compiled: Compiled(api, compiled), file, skipped: refused })
     }
 
     /// The schema file validated against.
@@ -140,14 +141,15 @@ impl Schema {
         let sink: *mut Vec<ffi::RawError> = &mut errors;
         // SAFETY: `text` and `sink` outlive the call; the validation context and the
         // document are created, used and freed here, on this thread.
+        let api = self.compiled.0;
         let outcome = unsafe {
-            ffi::with_errors(sink, false, || {
-                let ctxt = ffi::xmlSchemaNewValidCtxt(self.compiled.0);
+            ffi::with_errors(api, sink, false, || {
+                let ctxt = (api.schema_new_valid_ctxt)(self.compiled.1);
                 if ctxt.is_null() {
                     return Err("libxml2 could not create a validation context");
                 }
-                ffi::xmlSchemaSetValidStructuredErrors(ctxt, ffi::collector(), sink as *mut c_void);
-                let parsed = ffi::xmlReadMemory(
+                (api.schema_set_valid_structured_errors)(ctxt, ffi::collector(), sink as *mut c_void);
+                let parsed = (api.read_memory)(
                     text.as_ptr() as *const c_char,
                     size,
                     c"document.xml".as_ptr(),
@@ -155,12 +157,12 @@ impl Schema {
                     ffi::DOCUMENT_OPTIONS,
                 );
                 if parsed.is_null() {
-                    ffi::xmlSchemaFreeValidCtxt(ctxt);
+                    (api.schema_free_valid_ctxt)(ctxt);
                     return Err("libxml2 could not parse the document");
                 }
-                let rc = ffi::xmlSchemaValidateDoc(ctxt, parsed);
-                ffi::xmlFreeDoc(parsed);
-                ffi::xmlSchemaFreeValidCtxt(ctxt);
+                let rc = (api.schema_validate_doc)(ctxt, parsed);
+                (api.free_doc)(parsed);
+                (api.schema_free_valid_ctxt)(ctxt);
                 Ok(rc)
             })
         };
