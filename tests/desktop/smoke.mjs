@@ -10,7 +10,13 @@
 //     as is any other command outside capabilities/default.json;
 //   - `open_files` shows the app's own Open dialog and waits for the person without holding
 //     the session (checked by the dialog's title too when `xwininfo`, from x11-utils, is here);
-// then saves a screenshot to `target/desktop-smoke.png` and closes everything. Talks plain
+// then saves a screenshot to `target/desktop-smoke.png`. A second session launches the app on
+// a note with a web link and on a level 1 (PDF-only) report of the corpus, and clicks through:
+//   - the link, clicked inside the rendered page's sandboxed frame: the app's confirmation shows
+//     the whole URL, and Cancel closes it with nothing followed (the frame still shows the note);
+//   - the PDF in the app's own viewer (pdf.js in WebKitGTK): the first page drawn on a canvas,
+//     its words in the text layer, the zoom buttons changing the page's width;
+// then saves `target/desktop-smoke-pdf.png` and closes everything. Talks plain
 // WebDriver over HTTP with `fetch` (no client library). Every step has a time limit, and so
 // has the whole run.
 //
@@ -36,8 +42,11 @@ const DOCUMENT = join(ROOT, 'tests/desktop/cr-bio.xml');
 const SCREENSHOT = join(ROOT, 'target/desktop-smoke.png');
 const DRIVER_LOG = join(ROOT, 'target/desktop-smoke-driver.log');
 const EXPECTED = { type: /biolog/i, patient: /marchand/i };
-
-const WHOLE_RUN_MS = 180_000;
+const PDF_SCREENSHOT = join(ROOT, 'target/desktop-smoke-pdf.png');
+/** A level 1 imaging report whose PDF has real text, and a word of it (ui/e2e/pdf-viewer). */
+const LEVEL_ONE = resolve(ROOT, '../shared/corpus/fr/TestContenuCDA-3-0__ExemplesCDA__IMG_CR_IMG_2024.01_CDA-R2-Niveau-1.xml');
+const PDF_WORD = 'praesentium';
+const WHOLE_RUN_MS = 300_000;
 const DRIVER_START_MS = 20_000;
 const SESSION_START_MS = 60_000;
 const UI_READY_MS = 60_000;
@@ -128,6 +137,10 @@ class WebDriver {
       if (error.webdriverError === 'no such element') return null;
       throw error;
     }
+  }
+
+  async click(element) {
+    await this.command('POST', `/session/${this.session}/element/${element}/click`, {});
   }
 
   async text(element) {
@@ -309,6 +322,45 @@ async function checkOpenDialog(driver) {
   else console.log(`ok - the app's Open dialog is on screen: "${OPEN_DIALOG_TITLE}"`);
 }
 
+/** The level 1 report's PDF in the app's own viewer: drawn, its text selectable, zoomable. */
+async function checkPdfViewer(driver) {
+  const canvasSelector = '[data-testid="pdf-viewer"] [data-testid="pdf-page-1"] canvas';
+  await waitForAny(driver, [canvasSelector], UI_READY_MS);
+  const page = async () =>
+    driver.execute(`
+      const canvas = document.querySelector(${JSON.stringify(canvasSelector)});
+      const page = canvas.closest('[data-testid="pdf-page-1"]');
+      let inked = 0;
+      try {
+        const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+        for (let i = 0; i < data.length; i += 4 * 97) if (data[i] < 200 && data[i + 3] > 0) inked += 1;
+      } catch (error) { inked = -1; }
+      return { width: page.getBoundingClientRect().width, inked, text: page.querySelector('.textLayer')?.textContent ?? '' };
+    `);
+  let first = await page();
+  const deadline = Date.now() + UI_READY_MS;
+  while ((first.inked <= 0 || !first.text.includes(PDF_WORD)) && Date.now() < deadline) {
+    await sleep(300);
+    first = await page();
+  }
+  if (first.inked <= 0) throw new Error(`the PDF's first page was not drawn: ${JSON.stringify({ ...first, text: first.text.slice(0, 200) })}`);
+  if (!first.text.includes(PDF_WORD)) throw new Error(`the text layer lacks "${PDF_WORD}": ${first.text.slice(0, 300)}`);
+  console.log(`ok - the PDF's first page is drawn (${first.inked} inked samples) with its words in a text layer`);
+  const zoomIn = await driver.find('[data-testid="pdf-viewer"] [data-testid="pdf-zoom-in"]');
+  if (!zoomIn) throw new Error('the PDF viewer has no zoom-in button');
+  await driver.click(zoomIn);
+  let zoomed = await page();
+  const zoomDeadline = Date.now() + 10_000;
+  while (zoomed.width <= first.width + 2 && Date.now() < zoomDeadline) {
+    await sleep(200);
+    zoomed = await page();
+  }
+  if (zoomed.width <= first.width + 2) throw new Error(`zooming in left the page ${first.width}px → ${zoomed.width}px wide`);
+  const fit = await driver.find('[data-testid="pdf-viewer"] [data-testid="pdf-fit"][aria-pressed="false"]');
+  if (!fit) throw new Error('after zooming in, "fit the width" is still pressed');
+  console.log(`ok - zoom in (from fitting the width): the page went from ${Math.round(first.width)} to ${Math.round(zoomed.width)} px wide`);
+}
+
 let driverProcess = null;
 
 /** Ends tauri-driver and everything it started (WebKitWebDriver, the app): its own process group. */
@@ -383,6 +435,15 @@ async function main() {
     writeFileSync(SCREENSHOT, await driver.screenshot());
     console.log(`ok - screenshot: ${SCREENSHOT}`);
     await checkOpenDialog(driver);
+    await driver.stop();
+
+    if (!existsSync(LEVEL_ONE)) throw new Error(`${LEVEL_ONE} is missing: the corpus (../shared) is needed`);
+    await driver.start(APP, [LEVEL_ONE]);
+    console.log(`session ${driver.session}: ${APP} ${LEVEL_ONE.split('/').pop()}`);
+    await checkPdfViewer(driver);
+    await sleep(500);
+    writeFileSync(PDF_SCREENSHOT, await driver.screenshot());
+    console.log(`ok - screenshot: ${PDF_SCREENSHOT}`);
   } finally {
     await driver.stop().catch((error) => console.log(`note - closing the session: ${error.message}`));
     stopDriverProcess();
