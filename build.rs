@@ -137,7 +137,9 @@ fn terminology_tables(manifest: &Path, out_dir: &Path) {
             }
             let parts: Vec<&str> = line.split('\t').collect();
             if parts.len() == fields {
-                rows.push((u32::try_from(start).expect("a small table"), parts));
+                // LABELS packs an offset in 24 bits
+                assert!(start < 1 << 24, "{file} is larger than 16 MB");
+                rows.push((u32::try_from(start).expect("under 16 MB"), parts));
             }
         }
         if fields == 3 {

@@ -160,29 +160,20 @@ impl Table {
         Ordering::Equal
     }
 
-    /// The first row of `index` whose first fields are `key`.
-    fn first(self, index: &[u32], key: &[&str]) -> Option<[&'static str; 3]> {
-        let at = index.partition_point(|&offset| self.compare(offset, key) == Ordering::Less);
-        let &offset = index.get(at)?;
-        (self.compare(offset, key) == Ordering::Equal).then(|| self.row(offset))
-    }
-
     /// A value set's row for this code of this code system.
     fn find(self, code_system: &str, code: &str) -> Option<[&'static str; 3]> {
-        self.first(self.by_key, &[code_system, code])
+        first_match(self.by_key, |offset| self.compare(offset, &[code_system, code]))
+            .map(|offset| self.row(offset))
     }
 
     /// The label of a code: in a value set, its first row with that code, whatever the code
     /// system; in a two-field table, the row of that code.
     fn label(self, code: &str) -> Option<&'static str> {
         if self.fields == 3 {
-            // by_second orders rows by their second field: skip the first to compare
-            let at =
-                self.by_second.partition_point(|&offset| self.compare_second(offset, code) == Ordering::Less);
-            let &offset = self.by_second.get(at)?;
-            (self.compare_second(offset, code) == Ordering::Equal).then(|| self.row(offset)[2])
+            first_match(self.by_second, |offset| self.compare_second(offset, code))
+                .map(|offset| self.row(offset)[2])
         } else {
-            self.first(self.by_key, &[code]).map(|row| row[1])
+            first_match(self.by_key, |offset| self.compare(offset, &[code])).map(|offset| self.row(offset)[1])
         }
     }
 
@@ -196,6 +187,13 @@ impl Table {
     }
 }
 
+/// The first entry of a sorted `index` that `order` finds equal to the key sought (it says
+/// how an entry compares with the key).
+fn first_match(index: &[u32], order: impl Fn(u32) -> Ordering) -> Option<u32> {
+    let at = index.partition_point(|&entry| order(entry) == Ordering::Less);
+    index.get(at).copied().filter(|&entry| order(entry) == Ordering::Equal)
+}
+
 /// The label of a code, by code-system OID: any value set's, then TRE_G15's, TRE_R38's and the
 /// UCUM unit names (the first table that knows it wins).
 pub fn label(code_system: &str, code: &str) -> Option<&'static str> {
@@ -204,11 +202,8 @@ pub fn label(code_system: &str, code: &str) -> Option<&'static str> {
         |entry: u32| ValueSet::ALL.get((entry >> 24) as usize).map(|set| (set.table(), entry & 0x00ff_ffff));
     let key = [code_system, code];
     let compare = |entry: u32| table(entry).map_or(Ordering::Greater, |(t, offset)| t.compare(offset, &key));
-    let at = tables::LABELS.partition_point(|&entry| compare(entry) == Ordering::Less);
-    if let Some(&entry) = tables::LABELS.get(at) {
-        if compare(entry) == Ordering::Equal {
-            return table(entry).map(|(t, offset)| t.row(offset)[2]);
-        }
+    if let Some((t, offset)) = first_match(&tables::LABELS, compare).and_then(table) {
+        return Some(t.row(offset)[2]);
     }
     match code_system {
         PROFESSION_OID => profession(code),
