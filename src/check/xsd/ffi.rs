@@ -120,8 +120,13 @@ pub(super) fn api() -> Result<&'static Api, String> {
             match unsafe { libloading::Library::new(name) } {
                 Ok(library) => {
                     // SAFETY: the symbols are resolved with the types libxml2's headers give them.
-                    let api = unsafe { resolve(library) }
-                        .map_err(|e| format!("{} : {e}", name.to_string_lossy()))?;
+                    let api = match unsafe { resolve(library) } {
+                        Ok(api) => api,
+                        Err(e) => {
+                            tried.push(format!("{} ({e})", name.to_string_lossy()));
+                            continue;
+                        }
+                    };
                     // SAFETY: plain initialisation calls, made once, before any other use.
                     unsafe {
                         (api.init_parser)();
