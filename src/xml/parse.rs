@@ -250,7 +250,8 @@ impl<'l> Builder<'l> {
             let key_offset = raw_offset + raw_attr.key.start;
             let key_span = Span::new(key_offset, key_offset + key.len());
             let value_span = Span::new(raw_offset + raw_attr.value.start, raw_offset + raw_attr.value.end);
-            let escaped = memchr::memchr(b'&', &raw[raw_attr.value.clone()]).is_some();
+            let escaped = raw_attr.escaped;
+            let colon = raw_attr.colon;
             if let Some(prefix) = key.strip_prefix(b"xmlns") {
                 if prefix.is_empty() || prefix[0] == b':' {
                     let prefix = std::str::from_utf8(prefix.get(1..).unwrap_or(b"")).unwrap_or("");
@@ -265,7 +266,6 @@ impl<'l> Builder<'l> {
                     continue;
                 }
             }
-            let colon = memchr::memchr(b':', key);
             let local = colon.map(|i| key_offset + i + 1).unwrap_or(key_offset);
             pending.push((key_span, local as u32, colon, value_span, escaped));
         }
@@ -432,9 +432,12 @@ impl<'l> Builder<'l> {
     }
 
     fn resolve_span(&mut self, prefix: Span, at: Span) -> Ns {
-        let source = self.source.clone();
-        let prefix = source.get(prefix.range()).unwrap_or("");
-        self.resolve(prefix, at)
+        // the usual case, a bound prefix, without copying it
+        if let Some(ns) = self.lookup(self.slice(prefix)) {
+            return ns;
+        }
+        let prefix = self.slice(prefix).to_owned();
+        self.resolve(&prefix, at)
     }
 
     fn intern_slice(&mut self, span: Span) -> Ns {
