@@ -48,7 +48,7 @@ pub fn decode(bytes: &[u8]) -> Decoded {
     };
 
     let text: std::sync::Arc<str> = if encoding == encoding_rs::UTF_8 {
-        match std::str::from_utf8(body) {
+        match simdutf8::basic::from_utf8(body) {
             // the common case: one copy, straight into the shared buffer
             Ok(text) => std::sync::Arc::from(text),
             Err(_) => std::sync::Arc::from(decode_utf8_reporting(body, &mut findings)),
