@@ -8,6 +8,10 @@ use quick_xml::events::Event;
 use quick_xml::Reader;
 use vigie::xml::Limits;
 
+/// The allocator of both binaries (`vigie` and the app): what a person's reading runs on.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// quick-xml's tokenizer alone: every event read, nothing kept.
 fn tokenize(text: &str) -> usize {
     let mut reader = Reader::from_str(text);

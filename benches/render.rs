@@ -8,6 +8,10 @@ use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughpu
 use vigie::render::{render, RenderOptions};
 use vigie::xml::Limits;
 
+/// The allocator of both binaries (`vigie` and the app): what a person's reading runs on.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn corpus() -> Vec<(String, Vec<u8>)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/fr");
     let mut files: Vec<_> = std::fs::read_dir(&dir)

@@ -1,5 +1,10 @@
 //! Profiling helper: reads the given files N times, optionally stopping after a stage.
 //! `cargo run --release --example readloop -- N [decode|tokenize|parse|full] FILES...`
+//! It allocates with the binaries' allocator (mimalloc), as the benchmarks do.
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let n: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(1);
