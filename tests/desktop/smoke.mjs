@@ -11,9 +11,14 @@
 //   - `open_files` shows the app's own Open dialog and waits for the person without holding
 //     the session (checked by the dialog's title too when `xwininfo`, from x11-utils, is here);
 // then saves a screenshot to `target/desktop-smoke.png`. A second session launches the app on
-// a note with a web link and on a level 1 (PDF-only) report of the corpus, and clicks through:
-//   - the link, clicked inside the rendered page's sandboxed frame: the app's confirmation shows
-//     the whole URL, and Cancel closes it with nothing followed (the frame still shows the note);
+// a note with a web link (written to a temporary folder) and on a level 1 (PDF-only) report of
+// the corpus, opens each from the library, and clicks through:
+//   - the link, clicked inside the rendered page's sandboxed frame (WebDriver in the frame: a
+//     real click, where WebKit runs none of the app's listeners, RenderedDocument.svelte): the
+//     app's confirmation shows the whole URL, and Cancel closes it with nothing followed (no
+//     `open_external`, the frame still shows the note); clicked again, it asks again;
+//     screenshot of the confirmation: `target/desktop-smoke-link.png`; an `#ID` link of the
+//     page (its table of contents) scrolls the view, asks nothing, and leaves the note there;
 //   - the PDF in the app's own viewer (pdf.js in WebKitGTK): the first page drawn on a canvas,
 //     its words in the text layer, the zoom buttons changing the page's width;
 // then saves `target/desktop-smoke-pdf.png` and closes everything. Talks plain
@@ -27,7 +32,11 @@
 //   [data-testid="header-card"]   the document's header card (the class .header-card is
 //                                 accepted while the test id is missing);
 //   [data-testid="document-type"] the document type's label, inside the header card;
-//   [data-testid="patient-name"]  the patient's name, on the patient card.
+//   [data-testid="patient-name"]  the patient's name, on the patient card;
+//   .lib-row[title="<file name>"] a document's row in the library;
+//   [data-testid="rendered"]      the rendered page's frame, its links `a.cda-external`;
+//   [data-testid="external-dialog"], [data-testid="external-url"], [data-testid="external-cancel"]
+//                                 the confirmation before a link leaves the app.
 
 import { execFileSync, spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -46,6 +55,36 @@ const PDF_SCREENSHOT = join(ROOT, 'target/desktop-smoke-pdf.png');
 /** A level 1 imaging report whose PDF has real text, and a word of it (ui/e2e/pdf-viewer). */
 const LEVEL_ONE = resolve(ROOT, '../shared/corpus/fr/TestContenuCDA-3-0__ExemplesCDA__IMG_CR_IMG_2024.01_CDA-R2-Niveau-1.xml');
 const PDF_WORD = 'praesentium';
+const LINK_SCREENSHOT = join(ROOT, 'target/desktop-smoke-link.png');
+/** The web link of the note, as written and as the confirmation shows it (already normalised). */
+const WEB_LINK = 'https://example.org/vigie/reference?onglet=volets&page=2#contenu';
+const LINK_TEXT = 'le référentiel';
+/** The note's second section, far below its link: its entry in the table of contents is an
+ *  `#ID` link. */
+const SECOND_SECTION = 'Suite';
+/** A note whose narrative links to a website (as ui/e2e/external-links.test.mjs builds one). */
+const LINK_NOTE = `<?xml version="1.0" encoding="UTF-8"?>
+<ClinicalDocument xmlns="urn:hl7-org:v3">
+  <typeId root="2.16.840.1.113883.1.3" extension="POCD_HD000040"/>
+  <id root="1.2.250.1.999.1" extension="smoke-liens"/>
+  <code code="11488-4" codeSystem="2.16.840.1.113883.6.1" displayName="Note de consultation"/>
+  <title>Liens du document</title>
+  <effectiveTime value="20240102103000+0100"/>
+  <confidentialityCode code="N" codeSystem="2.16.840.1.113883.5.25"/>
+  <recordTarget><patientRole><id root="1.2.250.1.999.2" extension="42"/>
+    <patient><name><family qualifier="BR">TEST</family><given>Alice</given></name></patient></patientRole></recordTarget>
+  <component><structuredBody><component><section>
+    <title>Références</title>
+    <text>
+      <paragraph>Voir <linkHtml href="${WEB_LINK.replace(/&/g, '&amp;')}">${LINK_TEXT}</linkHtml>.</paragraph>
+      ${Array.from({ length: 60 }, (_, i) => `<paragraph>Ligne de remplissage ${i + 1}.</paragraph>`).join('\n      ')}
+    </text>
+  </section></component><component><section>
+    <title>${SECOND_SECTION}</title>
+    <text><paragraph>La suite du document.</paragraph></text>
+  </section></component></structuredBody></component>
+</ClinicalDocument>
+`;
 const WHOLE_RUN_MS = 300_000;
 const DRIVER_START_MS = 20_000;
 const SESSION_START_MS = 60_000;
@@ -72,6 +111,9 @@ function freePort() {
 }
 
 const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
+
+/** The key of an element reference in WebDriver's JSON. */
+const ELEMENT_KEY = 'element-6066-11e4-a52e-4f735466cecf';
 
 class WebDriver {
   constructor(port) {
@@ -132,7 +174,7 @@ class WebDriver {
   async find(selector) {
     try {
       const value = await this.command('POST', `/session/${this.session}/element`, { using: 'css selector', value: selector });
-      return Object.values(value)[0];
+      return value[ELEMENT_KEY] ?? Object.values(value)[0];
     } catch (error) {
       if (error.webdriverError === 'no such element') return null;
       throw error;
@@ -141,6 +183,23 @@ class WebDriver {
 
   async click(element) {
     await this.command('POST', `/session/${this.session}/element/${element}/click`, {});
+  }
+
+  /** Commands go to the page of this frame element from now on; `null`: the app's page. */
+  async switchToFrame(element) {
+    const id = element === null ? null : { [ELEMENT_KEY]: element };
+    await this.command('POST', `/session/${this.session}/frame`, { id });
+  }
+
+  /** The first link whose text is `text` (the "link text" strategy), or null. */
+  async findLink(text) {
+    try {
+      const value = await this.command('POST', `/session/${this.session}/element`, { using: 'link text', value: text });
+      return value[ELEMENT_KEY] ?? Object.values(value)[0];
+    } catch (error) {
+      if (error.webdriverError === 'no such element') return null;
+      throw error;
+    }
   }
 
   async text(element) {
@@ -322,6 +381,132 @@ async function checkOpenDialog(driver) {
   else console.log(`ok - the app's Open dialog is on screen: "${OPEN_DIALOG_TITLE}"`);
 }
 
+/** Shows a document of the session: its row in the library, clicked. */
+async function openFromLibrary(driver, name) {
+  const [, row] = await waitForAny(driver, [`.lib-row[title=${JSON.stringify(name)}]`], UI_READY_MS);
+  await driver.click(row);
+}
+
+/** Waits until `script` (a function body run in the app's page) returns a truthy value. */
+async function waitUntil(driver, what, script, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await driver.execute(script);
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await sleep(200);
+  }
+}
+
+/**
+ * The web link of the note, clicked inside the rendered page's frame as a person would (the
+ * WebDriver click of an element of the frame: pointer events through WebKit, in which the
+ * app's listeners do not run — RenderedDocument.svelte says how it hears the click anyway):
+ * the app's confirmation shows the whole URL with Cancel focused, Cancel closes it, nothing is
+ * opened (no `open_external`), the frame still shows the note; a second click asks again.
+ */
+async function checkExternalLink(driver) {
+  const frameSelector = '[data-testid="rendered"]';
+  const dialogOpen = 'document.querySelector(\'[data-testid="external-dialog"]\')?.open === true';
+  const note = await waitUntil(
+    driver,
+    'the rendered note with its link',
+    `const frame = document.querySelector('${frameSelector}');
+     const doc = frame?.contentDocument;
+     const link = doc?.querySelector('a.cda-external');
+     return link && frame.style.height ? { url: doc.URL, text: link.textContent, height: frame.style.height } : null;`,
+    UI_READY_MS,
+  );
+  if (note.text !== LINK_TEXT) throw new Error(`the note's link says "${note.text}"`);
+  console.log(`ok - the note is rendered in its frame (${note.url}, sized to its page: ${note.height})`);
+  // Every command the page sends from now on is recorded: none may open the link.
+  await driver.execute(`
+    const internals = window.__TAURI_INTERNALS__;
+    if (!internals.__smokeCalls) {
+      const invoke = internals.invoke.bind(internals);
+      internals.__smokeCalls = [];
+      internals.invoke = (command, ...rest) => (internals.__smokeCalls.push(command), invoke(command, ...rest));
+    }`);
+  const appUrl = await driver.execute('return location.href');
+
+  for (const round of ['first', 'second']) {
+    const frame = await driver.find(frameSelector);
+    if (!frame) throw new Error('the rendered frame is gone');
+    await driver.switchToFrame(frame);
+    try {
+      const link = await driver.find('a.cda-external');
+      if (!link) throw new Error('no a.cda-external in the rendered frame');
+      await driver.click(link);
+    } finally {
+      await driver.switchToFrame(null);
+    }
+    try {
+      await waitUntil(driver, `the confirmation after the ${round} click on the link`, `return ${dialogOpen}`, 10_000);
+    } catch (error) {
+      const state = await driver.execute(`
+        const doc = document.querySelector('${frameSelector}')?.contentDocument;
+        return { frame: doc?.URL, links: [...(doc?.querySelectorAll('a') ?? [])].map((a) => a.getAttribute('href')) };`);
+      throw new Error(`${error.message}; the frame: ${JSON.stringify(state)}`);
+    }
+    const shown = await driver.execute(`
+      const dialog = document.querySelector('[data-testid="external-dialog"]');
+      return {
+        url: dialog.querySelector('[data-testid="external-url"]')?.textContent,
+        focused: document.activeElement?.getAttribute('data-testid'),
+      };`);
+    if (shown.url !== WEB_LINK) throw new Error(`the confirmation shows ${JSON.stringify(shown.url)}, not ${WEB_LINK}`);
+    if (shown.focused !== 'external-cancel') throw new Error(`the focus is on ${shown.focused}, not Cancel`);
+    console.log(`ok - ${round} click on the link: the confirmation shows the whole URL, Cancel focused`);
+    if (round === 'first') {
+      await sleep(300);
+      writeFileSync(LINK_SCREENSHOT, await driver.screenshot());
+      console.log(`ok - screenshot: ${LINK_SCREENSHOT}`);
+    }
+    const cancel = await driver.find('[data-testid="external-dialog"] [data-testid="external-cancel"]');
+    await driver.click(cancel);
+    await waitUntil(driver, 'the confirmation closed by Cancel', `return !(${dialogOpen})`, 10_000);
+    const after = await driver.execute(`
+      const doc = document.querySelector('${frameSelector}')?.contentDocument;
+      return {
+        app: location.href,
+        frame: doc?.URL,
+        link: doc?.querySelector('a.cda-external')?.textContent,
+        calls: window.__TAURI_INTERNALS__.__smokeCalls,
+      };`);
+    if (after.app !== appUrl) throw new Error(`the app's page moved to ${after.app}`);
+    if (after.frame !== 'about:srcdoc' || after.link !== LINK_TEXT) throw new Error(`the frame no longer shows the note: ${JSON.stringify(after)}`);
+    if (after.calls.includes('open_external')) throw new Error(`the link was opened: ${JSON.stringify(after.calls)}`);
+    console.log(`ok - Cancel closed it: nothing opened (commands sent: ${JSON.stringify(after.calls)}), the frame still shows the note`);
+  }
+
+  // An `#ID` link (the table of contents' entry of the second section) scrolls the view to it,
+  // asks nothing, and leaves the note in the frame (WebKit alone would load the app's page
+  // there, the `#ID` read against the app's address).
+  const paneTop = () => driver.execute('return document.querySelector(".doc-pane")?.scrollTop ?? -1');
+  const before = await paneTop();
+  const frame = await driver.find(frameSelector);
+  await driver.switchToFrame(frame);
+  try {
+    const entry = await driver.findLink(SECOND_SECTION);
+    if (!entry) throw new Error(`no link "${SECOND_SECTION}" in the rendered page's table of contents`);
+    await driver.click(entry);
+  } finally {
+    await driver.switchToFrame(null);
+  }
+  const scrolled = await waitUntil(
+    driver,
+    `the view scrolled to "${SECOND_SECTION}"`,
+    `const top = document.querySelector('.doc-pane')?.scrollTop ?? -1; return top > ${before} + 200 ? top : 0;`,
+    10_000,
+  );
+  const state = await driver.execute(`
+    const doc = document.querySelector('${frameSelector}')?.contentDocument;
+    return { frame: doc?.URL, link: doc?.querySelector('a.cda-external')?.textContent, dialog: ${dialogOpen} };`);
+  if (state.dialog) throw new Error('an #ID link asked to leave the app');
+  if (state.frame !== 'about:srcdoc' || state.link !== LINK_TEXT) throw new Error(`after an #ID link, the frame no longer shows the note: ${JSON.stringify(state)}`);
+  console.log(`ok - an #ID link scrolled the view (${before} → ${scrolled} px), asked nothing, and left the note in its frame`);
+}
+
 /** The level 1 report's PDF in the app's own viewer: drawn, its text selectable, zoomable. */
 async function checkPdfViewer(driver) {
   const canvasSelector = '[data-testid="pdf-viewer"] [data-testid="pdf-page-1"] canvas';
@@ -438,8 +623,13 @@ async function main() {
     await driver.stop();
 
     if (!existsSync(LEVEL_ONE)) throw new Error(`${LEVEL_ONE} is missing: the corpus (../shared) is needed`);
-    await driver.start(APP, [LEVEL_ONE]);
-    console.log(`session ${driver.session}: ${APP} ${LEVEL_ONE.split('/').pop()}`);
+    const linkNote = join(mkdtempSync(join(tmpdir(), 'vigie-desktop-note-')), 'vigie-smoke-liens.xml');
+    writeFileSync(linkNote, LINK_NOTE);
+    await driver.start(APP, [linkNote, LEVEL_ONE]);
+    console.log(`session ${driver.session}: ${APP} ${linkNote} ${LEVEL_ONE.split('/').pop()}`);
+    await openFromLibrary(driver, 'vigie-smoke-liens.xml');
+    await checkExternalLink(driver);
+    await openFromLibrary(driver, LEVEL_ONE.split('/').pop());
     await checkPdfViewer(driver);
     await sleep(500);
     writeFileSync(PDF_SCREENSHOT, await driver.screenshot());
