@@ -1,5 +1,5 @@
 //! Profiling helper: reads the given files N times, optionally stopping after a stage.
-//! `cargo run --release --example readloop -- N [decode|tokenize|parse|full] FILES...`
+//! `cargo run --release --example readloop -- N [decode|tokenize|parse|borrowed|full] FILES...`
 //! It allocates with the binaries' allocator (mimalloc), as the benchmarks do.
 
 #[global_allocator]
@@ -15,16 +15,18 @@ fn main() {
         docs.push(vigie::demo::large_document(5_000_000).into_bytes());
     }
     let limits = vigie::xml::Limits::default();
+    let shared: Vec<std::sync::Arc<[u8]>> = docs.iter().map(|d| std::sync::Arc::from(&d[..])).collect();
     let mut total = 0;
     for _ in 0..n {
-        for d in &docs {
+        for (d, shared) in docs.iter().zip(&shared) {
             total += match stage.as_str() {
                 "tokenize" => tokenize(&vigie::xml::decode::decode(d).text),
                 "decode" => vigie::xml::decode::decode(d).text.len(),
                 "parse" => {
                     vigie::xml::parse::parse(vigie::xml::decode::decode(d).text, &limits).tree.node_count()
                 }
-                _ => vigie::read_bytes(d, &limits).findings.len(),
+                "borrowed" => vigie::read_bytes(d, &limits).findings.len(),
+                _ => vigie::read_shared(shared.clone(), &limits).findings.len(),
             };
         }
     }

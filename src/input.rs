@@ -100,6 +100,17 @@ pub(crate) fn failed(size: usize, finding: Finding) -> Document {
 
 /// Reads an input from memory. Never fails, never panics: see [`Document::findings`].
 pub fn read_bytes(bytes: &[u8], limits: &Limits) -> Document {
+    read_input(bytes, None, limits)
+}
+
+/// Reads an input held in shared memory, as [`read_bytes`] does; a UTF-8 document (nearly
+/// every one) is parsed where it lies, without a copy: its source text and `bytes` are then the
+/// same memory.
+pub fn read_shared(bytes: Arc<[u8]>, limits: &Limits) -> Document {
+    read_input(&bytes, Some(&bytes), limits)
+}
+
+fn read_input(bytes: &[u8], shared: Option<&Arc<[u8]>>, limits: &Limits) -> Document {
     if bytes.len() > limits.max_input_bytes {
         return failed(
             bytes.len(),
@@ -136,7 +147,10 @@ pub fn read_bytes(bytes: &[u8], limits: &Limits) -> Document {
         };
     }
 
-    let decoded = xml::decode::decode(bytes);
+    let decoded = match shared {
+        Some(shared) => xml::decode::decode_shared(shared.clone()),
+        None => xml::decode::decode(bytes),
+    };
     let source: Arc<str> = decoded.text;
     let parsed = xml::parse::parse(source.clone(), limits);
     let mut findings = decoded.findings;

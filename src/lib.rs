@@ -26,4 +26,4 @@ pub mod terminology;
 pub mod xdm;
 pub mod xml;
 
-pub use input::{read_bytes, read_path, Document, InputKind};
+pub use input::{read_bytes, read_path, read_shared, Document, InputKind};
