@@ -13,8 +13,6 @@
 //! starts (indexing the tables was once most of a `vigie render` process). Nothing here does I/O or fails: an unknown code
 //! is `None`. Lookups are exact: codes, code systems and UCUM units are case-sensitive.
 
-use std::cmp::Ordering;
-
 mod hash;
 mod specialty;
 
@@ -135,57 +133,49 @@ impl Table {
         std::array::from_fn(|_| fields.next().unwrap_or(""))
     }
 
-    /// How the row at `offset` compares with `key` on its first `key.len()` fields, read in
-    /// place (a lookup parses only the row it returns).
-    fn compare(self, offset: u32, key: &[&str]) -> Ordering {
-        let bytes = self.text.as_bytes();
-        let mut at = offset as usize;
+    /// Whether the row at `offset` has `key` as its first `key.len()` fields, read in place
+    /// (a lookup parses only the row it returns).
+    fn has_key(self, offset: u32, key: &[&str]) -> bool {
+        let mut rest = self.text.as_bytes().get(offset as usize..).unwrap_or_default();
         for (n, wanted) in key.iter().enumerate() {
             if n > 0 {
-                at += 1; // the tab that ended the previous field
+                // the tab that ended the previous field
+                let Some(after) = rest.strip_prefix(b"\t") else { return false };
+                rest = after;
             }
-            let field_end = |i: usize| i >= bytes.len() || matches!(bytes[i], b'\t' | b'\n' | b'\r');
-            for &byte in wanted.as_bytes() {
-                if field_end(at) {
-                    return Ordering::Less;
-                }
-                match bytes[at].cmp(&byte) {
-                    Ordering::Equal => at += 1,
-                    unequal => return unequal,
-                }
+            let Some(after) = rest.strip_prefix(wanted.as_bytes()) else { return false };
+            if !matches!(after.first(), None | Some(b'\t' | b'\n' | b'\r')) {
+                return false;
             }
-            if !field_end(at) {
-                return Ordering::Greater;
-            }
+            rest = after;
         }
-        Ordering::Equal
+        true
     }
 
     /// A value set's row for this code of this code system.
     fn find(self, code_system: &str, code: &str) -> Option<[&'static str; 3]> {
         let key = [code_system, code];
-        probe(self.by_key, &key, |offset| self.compare(offset, &key).is_eq()).map(|offset| self.row(offset))
+        probe(self.by_key, &key, |offset| self.has_key(offset, &key)).map(|offset| self.row(offset))
     }
 
     /// The label of a code: in a value set, its first row with that code, whatever the code
     /// system; in a two-field table, the row of that code.
     fn label(self, code: &str) -> Option<&'static str> {
         if self.fields == 3 {
-            probe(self.by_second, &[code], |offset| self.compare_second(offset, code).is_eq())
+            probe(self.by_second, &[code], |offset| self.second_field_is(offset, code))
                 .map(|offset| self.row(offset)[2])
         } else {
-            probe(self.by_key, &[code], |offset| self.compare(offset, &[code]).is_eq())
+            probe(self.by_key, &[code], |offset| self.has_key(offset, &[code]))
                 .map(|offset| self.row(offset)[1])
         }
     }
 
-    /// How the row at `offset` compares with `code` on its second field.
-    fn compare_second(self, offset: u32, code: &str) -> Ordering {
-        let bytes = self.text.as_bytes();
+    /// Whether the row at `offset` has `code` as its second field.
+    fn second_field_is(self, offset: u32, code: &str) -> bool {
         let start = offset as usize;
-        let tab =
-            memchr::memchr(b'\t', bytes.get(start..).unwrap_or_default()).map_or(bytes.len(), |t| start + t);
-        self.compare(u32::try_from(tab + 1).unwrap_or(u32::MAX), &[code])
+        let tab = memchr::memchr(b'\t', self.text.as_bytes().get(start..).unwrap_or_default());
+        tab.and_then(|tab| u32::try_from(start + tab + 1).ok())
+            .is_some_and(|next| self.has_key(next, &[code]))
     }
 }
 
@@ -214,7 +204,7 @@ pub fn label(code_system: &str, code: &str) -> Option<&'static str> {
     let table =
         |entry: u32| ValueSet::ALL.get((entry >> 24) as usize).map(|set| (set.table(), entry & 0x00ff_ffff));
     let key = [code_system, code];
-    let matches = |entry: u32| table(entry).is_some_and(|(t, offset)| t.compare(offset, &key).is_eq());
+    let matches = |entry: u32| table(entry).is_some_and(|(t, offset)| t.has_key(offset, &key));
     if let Some((t, offset)) = probe(&tables::LABELS, &key, matches).and_then(table) {
         return Some(t.row(offset)[2]);
     }
