@@ -17,31 +17,21 @@ pub struct Decoded {
     pub findings: Findings,
 }
 
-/// Decodes an XML document's bytes held in shared memory: UTF-8 without a byte-order mark
-/// (nearly every CDA document) becomes the source text as it lies, without a copy; anything
-/// else is decoded as [`decode`] does. Copying a document was a sixth of reading it.
+/// Decodes an XML document's bytes held in shared memory, as [`decode`] does; UTF-8 without
+/// a byte-order mark (nearly every CDA document) becomes the source text as it lies, without a
+/// copy. Copying a document was a sixth of reading it.
 pub fn decode_shared(bytes: std::sync::Arc<[u8]>) -> Decoded {
-    let declared_utf8 = declared_encoding(&bytes)
-        .is_none_or(|label| encoding_rs::Encoding::for_label(label.as_bytes()) == Some(encoding_rs::UTF_8));
-    let plain_utf8 = encoding_rs::Encoding::for_bom(&bytes).is_none() && sniff_utf16(&bytes).is_none();
-    if plain_utf8 && declared_utf8 && simdutf8::basic::from_utf8(&bytes).is_ok() {
-        let raw = std::sync::Arc::into_raw(bytes) as *const str;
-        // SAFETY: `str` has the layout of `[u8]`, and these bytes were just checked to be UTF-8;
-        // the pointer comes from `Arc::into_raw` and is taken back once.
-        let text = unsafe { std::sync::Arc::from_raw(raw) };
-        return Decoded {
-            text,
-            encoding: encoding_rs::UTF_8.name(),
-            had_bom: false,
-            findings: Findings::default(),
-        };
-    }
-    decode(&bytes)
+    decode_from(&bytes, Some(&bytes))
 }
 
 /// Decodes an XML document's bytes. Never fails: undecodable bytes become U+FFFD and are
 /// reported with their position.
 pub fn decode(bytes: &[u8]) -> Decoded {
+    decode_from(bytes, None)
+}
+
+/// [`decode`]; `shared`, when given, holds `bytes` and becomes the text if it needs no change.
+fn decode_from(bytes: &[u8], shared: Option<&std::sync::Arc<[u8]>>) -> Decoded {
     let mut findings = Findings::default();
     let (encoding, bom_len) = match encoding_rs::Encoding::for_bom(bytes) {
         Some((enc, len)) => (Some(enc), len),
@@ -71,8 +61,17 @@ pub fn decode(bytes: &[u8]) -> Decoded {
 
     let text: std::sync::Arc<str> = if encoding == encoding_rs::UTF_8 {
         match simdutf8::basic::from_utf8(body) {
-            // the common case: one copy, straight into the shared buffer
-            Ok(text) => std::sync::Arc::from(text),
+            // the common case: the shared bytes themselves, or one copy into a shared buffer
+            Ok(text) => match shared.filter(|_| bom_len == 0) {
+                Some(shared) => {
+                    let raw = std::sync::Arc::into_raw(shared.clone()) as *const str;
+                    // SAFETY: `str` has the layout of `[u8]`, and these bytes (`body`, the whole
+                    // of them: no BOM) were just checked to be UTF-8; the pointer comes from
+                    // `Arc::into_raw` and is taken back once.
+                    unsafe { std::sync::Arc::from_raw(raw) }
+                }
+                None => std::sync::Arc::from(text),
+            },
             Err(_) => std::sync::Arc::from(decode_utf8_reporting(body, &mut findings)),
         }
     } else {
