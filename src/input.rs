@@ -53,34 +53,89 @@ pub struct Document {
 }
 
 /// Reads a file. I/O errors are returned as a finding on an `Unknown` document, so that a
-/// caller reading many files handles every outcome the same way.
+/// caller reading many files handles every outcome the same way. The file is read into shared
+/// memory and parsed where it lies ([`read_file`], [`read_shared`]).
 pub fn read_path(path: &Path, limits: &Limits) -> Document {
-    match std::fs::metadata(path) {
-        Ok(meta) if meta.len() > limits.max_input_bytes as u64 => {
-            return failed(
-                meta.len() as usize,
-                Finding::error(
-                    "limits.input-size",
-                    Span::at(0),
-                    format!(
-                        "the file is {} bytes, more than the {}-byte reading limit",
-                        meta.len(),
-                        limits.max_input_bytes
-                    ),
+    match read_file(path, limits.max_input_bytes) {
+        Ok(bytes) => read_shared(bytes, limits),
+        Err(FileError::TooLarge(size)) => failed(
+            usize::try_from(size).unwrap_or(usize::MAX),
+            Finding::error(
+                "limits.input-size",
+                Span::at(0),
+                format!(
+                    "the file is {size} bytes, more than the {}-byte reading limit",
+                    limits.max_input_bytes
                 ),
-            )
+            ),
+        ),
+        Err(FileError::Directory) => {
+            failed(0, Finding::error("io.is-directory", Span::at(0), "this is a folder, not a file"))
         }
-        Ok(meta) if meta.is_dir() => {
-            return failed(0, Finding::error("io.is-directory", Span::at(0), "this is a folder, not a file"))
-        }
-        _ => {}
-    }
-    match std::fs::read(path) {
-        Ok(bytes) => read_bytes(&bytes, limits),
-        Err(error) => {
+        Err(FileError::Io(error)) => {
             failed(0, Finding::error("io.read", Span::at(0), format!("cannot read the file: {error}")))
         }
     }
+}
+
+/// Why [`read_file`] could not read a file.
+#[derive(Debug)]
+pub enum FileError {
+    /// The file is larger than the limit (its size in bytes).
+    TooLarge(u64),
+    /// The path names a folder.
+    Directory,
+    Io(std::io::Error),
+}
+
+impl std::fmt::Display for FileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FileError::TooLarge(size) => write!(f, "the file is {size} bytes, more than the reading limit"),
+            FileError::Directory => f.write_str("this is a folder, not a file"),
+            FileError::Io(error) => error.fmt(f),
+        }
+    }
+}
+
+/// Reads a whole file of at most `limit` bytes into one shared allocation, the one the
+/// document is then parsed in: no second copy, and no buffer grown (and copied) as it fills.
+/// A file that changes size while it is read is read as it is at the end.
+pub fn read_file(path: &Path, limit: usize) -> Result<Arc<[u8]>, FileError> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path).map_err(FileError::Io)?;
+    let meta = file.metadata().map_err(FileError::Io)?;
+    if meta.is_dir() {
+        return Err(FileError::Directory);
+    }
+    if meta.len() > limit as u64 {
+        return Err(FileError::TooLarge(meta.len()));
+    }
+    let zeroed = Arc::<[u8]>::new_zeroed_slice(meta.len() as usize);
+    // SAFETY: zeroed memory is a valid `[u8]`. A zeroed allocation (`calloc`) of fresh memory
+    // costs no pass over it: the pages come zeroed from the system.
+    let mut bytes: Arc<[u8]> = unsafe { zeroed.assume_init() };
+    let buffer = Arc::get_mut(&mut bytes).expect("a new Arc has one owner");
+    let mut filled = 0;
+    while filled < buffer.len() {
+        match file.read(&mut buffer[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(error) => return Err(FileError::Io(error)),
+        }
+    }
+    let mut rest = Vec::new();
+    let grew = (&mut file).take((limit - filled) as u64 + 1).read_to_end(&mut rest).map_err(FileError::Io)?;
+    if filled < bytes.len() || grew > 0 {
+        let mut whole = bytes[..filled].to_vec();
+        whole.extend_from_slice(&rest);
+        if whole.len() > limit {
+            return Err(FileError::TooLarge(whole.len() as u64));
+        }
+        return Ok(Arc::from(whole));
+    }
+    Ok(bytes)
 }
 
 pub(crate) fn failed(size: usize, finding: Finding) -> Document {
@@ -243,5 +298,44 @@ impl Document {
             Finding::error("attachment.unknown", attachment.span, "the document has no XML source")
         })?;
         crate::build::payload::decode(tree, attachment, max_bytes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_is_read_whole_into_shared_memory_and_parsed_in_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("doc.xml");
+        let text =
+            "<ClinicalDocument xmlns=\"urn:hl7-org:v3\"><title>Compte rendu</title></ClinicalDocument>";
+        std::fs::write(&path, text).unwrap();
+        let bytes = read_file(&path, 1 << 20).unwrap();
+        assert_eq!(&*bytes, text.as_bytes());
+        let document = read_path(&path, &Limits::default());
+        assert_eq!(document.kind, InputKind::ClinicalDocument);
+        // the tree reads the text the file holds
+        let source = document.tree.as_ref().unwrap().source();
+        assert_eq!(&**source, text);
+        let empty = dir.path().join("empty");
+        std::fs::write(&empty, "").unwrap();
+        assert!(read_file(&empty, 10).unwrap().is_empty());
+    }
+
+    #[test]
+    fn folders_and_files_over_the_limit_are_refused_before_reading() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(matches!(read_file(dir.path(), 10), Err(FileError::Directory)));
+        let path = dir.path().join("big.xml");
+        std::fs::write(&path, [b'x'; 11]).unwrap();
+        assert!(matches!(read_file(&path, 10), Err(FileError::TooLarge(11))));
+        assert!(matches!(read_file(&dir.path().join("missing"), 10), Err(FileError::Io(_))));
+        let limits = Limits { max_input_bytes: 10, ..Limits::default() };
+        let document = read_path(&path, &limits);
+        assert_eq!(document.findings.iter().next().unwrap().code, "limits.input-size");
+        let document = read_path(dir.path(), &limits);
+        assert_eq!(document.findings.iter().next().unwrap().code, "io.is-directory");
     }
 }

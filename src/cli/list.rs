@@ -164,7 +164,7 @@ pub fn run(args: &ListArgs) -> ExitCode {
 fn progress_on_terminal() -> impl Fn(crate::session::Progress) -> bool + Sync {
     let terminal = std::io::stderr().is_terminal();
     move |p: crate::session::Progress| {
-        if terminal && (p.done % 64 == 0 || p.done == p.total) {
+        if terminal && (p.done.is_multiple_of(64) || p.done == p.total) {
             let name: String = p.current.chars().take(50).collect();
             eprint!("\r\x1b[Kindexing {}/{}  {name}", p.done, p.total);
             if p.done == p.total {

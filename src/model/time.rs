@@ -593,7 +593,7 @@ const MONTH_NAMES_EN: [&str; 12] = [
 ];
 
 fn is_leap_year(year: u16) -> bool {
-    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+    (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400)
 }
 
 /// Days in a month (1-12) of the proleptic Gregorian calendar; 0 for an invalid month.
