@@ -28,7 +28,7 @@ use serde::Serialize;
 use crate::input::Document;
 use crate::model::{Body, ClinicalDocument, Section};
 pub use crate::summary::Lang;
-use crate::xml::{LineIndex, Position, Span};
+use crate::xml::{Position, Span};
 
 use html::escape_into;
 use words::Words;
@@ -145,7 +145,6 @@ pub(crate) struct Renderer<'d> {
     document: &'d Document,
     options: &'d RenderOptions,
     words: &'static Words,
-    lines: Option<&'d LineIndex>,
     report: Vec<Neutralised>,
     /// footnote `ID` → its number, counted in document order before rendering.
     footnote_numbers: HashMap<String, usize>,
@@ -165,7 +164,6 @@ impl<'d> Renderer<'d> {
             document,
             options,
             words: Words::of(options.lang),
-            lines: document.lines(),
             report: Vec::new(),
             footnote_numbers,
             next_footnote: 0,
@@ -175,7 +173,8 @@ impl<'d> Renderer<'d> {
 
     /// Adds an item to the security report.
     fn neutralised(&mut self, code: &'static str, span: Span, what: String, action: &'static str) {
-        let position = self.lines.map(|l| l.position(span.start));
+        // The line index is built on the first item: most pages have none.
+        let position = self.document.lines().map(|l| l.position(span.start));
         self.report.push(Neutralised { code, what, action, span, position });
     }
 
