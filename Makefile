@@ -39,12 +39,12 @@ ui: ui/node_modules/.package-lock.json ## Build the web UI into ui/dist (embedde
 	$(call section,ui: vite build)
 	cd ui && $(NPM) run build
 
-build: ui ## Build the CLI and the desktop app in release mode (target/release/{vigie,vigie-app})
+build: ui ## Build the CLI and the desktop app in release mode (target/release/{vigie,vigie-full,vigie-app})
 	$(call section,build: cargo build --release (vigie + vigie-app))
 	$(CARGO) build --release --workspace --bins
 
 demo: ui ## Write the synthetic demo documents into assets/demo
-	$(CARGO) run --release --bin vigie -- demo $(DEMO)
+	$(CARGO) run --release --bin vigie-full -- demo $(DEMO)
 
 app: ui ## Build the desktop app (target/release/vigie-app)
 	$(CARGO) build --release -p vigie-app

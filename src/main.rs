@@ -1,54 +1,67 @@
+//! `vigie`: the command line. It is two binaries. This one is small and runs `inspect` and
+//! `render` itself, so that a process reading or rendering one document starts in about a
+//! millisecond: a binary's start-up grows with its size, since the loader writes every page
+//! of its relocated data (BENCHMARKS.md, "Rendering"). Every other command (`check`, `list`,
+//! `serve`, ...) needs the validation engines, the library's database or the server, and runs
+//! in `vigie-full`, beside this binary: this one checks the arguments, then replaces itself
+//! with `vigie-full` and the same arguments (one `exec`, about a millisecond more).
+
+use std::ffi::OsString;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
 
 use vigie::cli::{inspect, Cli, Command, Lang};
 
-/// A kit check allocates and frees a great many small strings and trees; mimalloc spends
-/// about a fifth less CPU on it than glibc's allocator (BENCHMARKS.md, "Layer 3").
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+/// The binary that runs every other command, in the same folder as this one.
+const FULL: &str = "vigie-full";
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Inspect { files, json, lang } => {
-            let lang = lang.unwrap_or_else(Lang::from_env);
-            inspect::run(&files, json, lang)
+            inspect::run(&files, json, lang.unwrap_or_else(Lang::from_env))
         }
-        Command::List(args) => vigie::cli::list::run(&args),
-        Command::Results(args) => vigie::cli::results::run(&args),
-        Command::Clinical(args) => vigie::cli::clinical::run(&args),
-        Command::Check(args) => vigie::cli::check::run(&args),
         Command::Render { file, output, report, lang } => {
             vigie::cli::render::run(&file, output.as_deref(), report, lang.unwrap_or_else(Lang::from_env))
         }
-        Command::Serve { paths, port, open, kit, schema } => {
-            let check = vigie::check::CheckOptions {
-                kit_dir: kit,
-                schema_dir: schema,
-                kit_cache: vigie::check::default_kit_cache(),
-            };
-            match vigie::serve::serve(vigie::serve::Options { paths, port, open, check }) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(error) => {
-                    eprintln!("vigie serve: {error}");
-                    ExitCode::FAILURE
-                }
-            }
-        }
-        Command::Demo { dir } => match vigie::demo::write_demo_set(&dir) {
-            Ok(files) => {
-                for f in &files {
-                    println!("{}", f.display());
-                }
-                eprintln!("{} demo files written to {}", files.len(), dir.display());
-                ExitCode::SUCCESS
-            }
-            Err(error) => {
-                eprintln!("vigie demo: cannot write to {}: {error}", dir.display());
-                ExitCode::FAILURE
-            }
-        },
+        Command::List(_)
+        | Command::Results(_)
+        | Command::Clinical(_)
+        | Command::Check(_)
+        | Command::Serve { .. }
+        | Command::Demo { .. } => hand_over(std::env::args_os().skip(1).collect()),
+    }
+}
+
+/// Runs `vigie-full` with `args` in place of this process (its exit code is then the
+/// command's); says what is missing when it cannot.
+fn hand_over(args: Vec<OsString>) -> ExitCode {
+    let full = std::env::current_exe().map(|exe| exe.with_file_name(FULL));
+    let error = match &full {
+        Ok(full) => run(full, args),
+        Err(error) => std::io::Error::new(error.kind(), error.to_string()),
+    };
+    let place = full.as_ref().map_or_else(|_| PathBuf::from(FULL), Clone::clone);
+    eprintln!(
+        "vigie: this command runs in {}, which could not be started ({error}).\n\
+         Build it beside vigie: cargo build --release --bins",
+        place.display()
+    );
+    ExitCode::from(2)
+}
+
+#[cfg(unix)]
+fn run(full: &std::path::Path, args: Vec<OsString>) -> std::io::Error {
+    use std::os::unix::process::CommandExt;
+    std::process::Command::new(full).args(args).exec()
+}
+
+#[cfg(not(unix))]
+fn run(full: &std::path::Path, args: Vec<OsString>) -> std::io::Error {
+    match std::process::Command::new(full).args(args).status() {
+        Ok(status) => std::process::exit(status.code().unwrap_or(1)),
+        Err(error) => error,
     }
 }

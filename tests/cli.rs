@@ -119,3 +119,41 @@ fn list_json_holds_rows_counts_and_facets() {
     assert!(json["rows"][0]["source"]["name"].as_str().is_some());
     assert!(json["facets"]["types"].as_array().is_some_and(|t| !t.is_empty()));
 }
+
+#[test]
+fn commands_beyond_reading_and_rendering_run_in_vigie_full_beside_vigie() {
+    // through `vigie`: the same exit code and findings as vigie-full gives (the JSON differs
+    // only by the layers' run times)
+    let findings = |out: std::process::Output| {
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON report");
+        (out.status.code(), report["issues"].clone())
+    };
+    let through = vigie(&["check", &corpus_doc(), "--format", "json"]);
+    let direct = Command::new(env!("CARGO_BIN_EXE_vigie-full"))
+        .args(["check", &corpus_doc(), "--format", "json"])
+        .env("LANG", "C")
+        .output()
+        .expect("vigie-full runs");
+    let (through, direct) = (findings(through), findings(direct));
+    assert_eq!(through, direct);
+    assert!(through.1.to_string().contains("narrative.reference"), "{:?}", through.1);
+    // `vigie` alone in a folder: reading and rendering still work, the other commands say
+    // what is missing and how to get it
+    let alone = tempfile::tempdir().unwrap();
+    let exe = alone.path().join("vigie");
+    std::fs::copy(env!("CARGO_BIN_EXE_vigie"), &exe).unwrap();
+    let run = |args: &[&str]| Command::new(&exe).args(args).env("LANG", "C").output().expect("vigie runs");
+    assert_eq!(run(&["inspect", &corpus_doc()]).status.code(), Some(0));
+    let page = alone.path().join("page.html");
+    assert_eq!(run(&["render", &corpus_doc(), "-o", page.to_str().unwrap()]).status.code(), Some(0));
+    assert!(std::fs::read_to_string(&page).unwrap().contains("<!DOCTYPE html>"));
+    let out = run(&["check", &corpus_doc()]);
+    assert_eq!(out.status.code(), Some(2));
+    let message = String::from_utf8_lossy(&out.stderr);
+    assert!(message.contains("vigie-full") && message.contains("cargo build --release --bins"), "{message}");
+    // usage errors are still caught before any hand-over
+    assert_eq!(run(&["check", "--format", "nonsense", "x"]).status.code(), Some(2));
+    assert!(
+        !String::from_utf8_lossy(&run(&["check", "--format", "nonsense", "x"]).stderr).contains("vigie-full")
+    );
+}
