@@ -165,18 +165,11 @@ pub struct Session {
 /// them without reading the file again.
 fn read_with_bytes(origin: &Origin, limits: &Limits) -> (Document, Option<Arc<[u8]>>) {
     match origin {
-        Origin::File(path) => {
-            let within = std::fs::metadata(path)
-                .is_ok_and(|m| m.is_file() && m.len() <= limits.max_input_bytes as u64);
-            match within.then(|| std::fs::read(path)) {
-                Some(Ok(bytes)) => {
-                    let bytes: Arc<[u8]> = Arc::from(bytes);
-                    (crate::read_shared(bytes.clone(), limits), Some(bytes))
-                }
-                // Too large, not a file, unreadable: read_path says why.
-                _ => (crate::read_path(path, limits), None),
-            }
-        }
+        Origin::File(path) => match crate::input::read_file(path, limits.max_input_bytes) {
+            Ok(bytes) => (crate::read_shared(bytes.clone(), limits), Some(bytes)),
+            // Too large, a folder, unreadable: read_path says why.
+            Err(_) => (crate::read_path(path, limits), None),
+        },
         Origin::Uploaded(bytes) => (crate::read_shared(bytes.clone(), limits), Some(bytes.clone())),
         Origin::Packaged(packaged) => {
             let (document, bytes) = package::read_with_bytes(packaged, limits);

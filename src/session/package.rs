@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::diag::{Finding, Severity};
-use crate::input::Document;
+use crate::input::{Document, FileError};
 use crate::library::record::Coded;
 use crate::library::XdsFacts;
 use crate::xdm::{self, ArchiveLimits, DocumentEntry, DocumentRole, XdmPackage};
@@ -76,14 +76,16 @@ fn load(zip: &Zip, limits: &Limits) -> Result<Arc<[u8]>, String> {
     match zip {
         Zip::Uploaded(bytes) => Ok(bytes.clone()),
         Zip::File(path) => {
-            let size = std::fs::metadata(path).map_err(|e| format!("cannot be opened ({e})"))?.len();
-            if size > limits.max_input_bytes as u64 {
-                return Err(format!(
-                    "the package is {size} bytes, more than the {}-byte reading limit",
-                    limits.max_input_bytes
-                ));
-            }
-            std::fs::read(path).map(Arc::from).map_err(|e| format!("cannot be read ({e})"))
+            crate::input::read_file(path, limits.max_input_bytes).map_err(|error| match error {
+                FileError::TooLarge(size) => {
+                    format!(
+                        "the package is {size} bytes, more than the {}-byte reading limit",
+                        limits.max_input_bytes
+                    )
+                }
+                FileError::Directory => "cannot be read (it is a folder)".to_owned(),
+                FileError::Io(error) => format!("cannot be read ({error})"),
+            })
         }
     }
 }
