@@ -114,6 +114,25 @@ test('search, a type facet, chips and their reset', async () => {
   await chips.getByRole('button', { name: /Retirer le filtre Date du document/ }).click();
   assert.equal(await countLine(page, new RegExp(`^${total} documents`)), all);
 
+  // A range typed as a French reader writes it, day first, whatever the system's locale.
+  const since = page.getByRole('textbox', { name: 'Du' });
+  assert.equal(await since.getAttribute('placeholder'), 'jj/mm/aaaa');
+  await since.fill('01/04/2021');
+  await since.press('Enter');
+  await countLine(page, new RegExp(`^(?!${total} )\\d+ documents? sur`));
+  assert.match(await chips.innerText(), /Date du document\s*:\s*depuis le 01\/04\/2021/);
+  assert.equal(await since.inputValue(), '01/04/2021');
+  // A day that does not exist is refused and said so; the filter in force stays.
+  const until = page.getByRole('textbox', { name: 'Au' });
+  await until.fill('31/02/2022');
+  await until.press('Enter');
+  assert.equal(await until.getAttribute('aria-invalid'), 'true');
+  await page.getByRole('alert').filter({ hasText: 'Date non reconnue' }).waitFor();
+  assert.match(await chips.innerText(), /depuis le 01\/04\/2021/);
+  assert.doesNotMatch(await chips.innerText(), /2022/);
+  await page.getByRole('button', { name: 'Tout effacer' }).click();
+  assert.equal(await countLine(page, new RegExp(`^${total} documents`)), all);
+
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -5,12 +5,14 @@ import {
   collapse,
   confidentialityBadges,
   countLine,
+  dayText,
   emptyFilters,
   emptyView,
   groupRuns,
   hasFilters,
   labelInGroup,
   monthsBefore,
+  parseDay,
   presetOf,
   presetRange,
   rangeText,
@@ -53,6 +55,29 @@ describe('date presets', () => {
     expect(rangeText('2024-01-01', '', 'fr')).toBe('depuis le 01/01/2024');
     expect(rangeText('', '2024-12-31', 'en')).toBe('until 2024-12-31');
     expect(rangeText('', '', 'fr')).toBe('');
+  });
+});
+
+describe('typed days', () => {
+  it('reads French days day first, and ISO days in both languages', () => {
+    expect(parseDay('01/04/2021', 'fr')).toBe('2021-04-01');
+    expect(parseDay(' 1-4-2021 ', 'fr')).toBe('2021-04-01');
+    expect(parseDay('1.4.2021', 'fr')).toBe('2021-04-01');
+    expect(parseDay('2021-04-01', 'fr')).toBe('2021-04-01');
+    expect(parseDay('2021-04-01', 'en')).toBe('2021-04-01');
+    expect(parseDay('', 'fr')).toBe('');
+  });
+
+  it('refuses what is not a day, and the ambiguous order in English', () => {
+    expect(parseDay('31/02/2021', 'fr')).toBeNull();
+    expect(parseDay('01/13/2021', 'fr')).toBeNull();
+    expect(parseDay('04/01/2021', 'en')).toBeNull();
+    expect(parseDay('avril 2021', 'fr')).toBeNull();
+    expect(parseDay('01/04/21', 'fr')).toBeNull();
+  });
+
+  it('shows a day back as it is typed', () => {
+    expect(dayText(parseDay('29/02/2024', 'fr')!, 'fr')).toBe('29/02/2024');
   });
 });
 

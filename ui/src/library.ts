@@ -125,6 +125,25 @@ export function presetOf(since: string, until: string, today: Date): DatePreset 
   }) ?? null;
 }
 
+/** A day typed by the reader, as `YYYY-MM-DD`: `''` for an empty field, `null` for text that is
+ *  not a day of the calendar. French reads day first (1/4/2021, 01-04-2021, 01.04.2021: the
+ *  1st of April); both languages read 2021-04-01. English takes no other order: 03/04/2021
+ *  is a different day on either side of the Atlantic, and a wrong date here hides documents. */
+export function parseDay(text: string, locale: Locale): string | null {
+  const t = text.trim();
+  if (t === '') return '';
+  const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(t);
+  const dayFirst = locale === 'fr' ? /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(t) : null;
+  const [year, month, day] = iso
+    ? [Number(iso[1]), Number(iso[2]), Number(iso[3])]
+    : dayFirst
+      ? [Number(dayFirst[3]), Number(dayFirst[2]), Number(dayFirst[1])]
+      : [0, 0, 0];
+  const date = new Date(year, month - 1, day);
+  const real = year > 0 && date.getFullYear() === year && date.getMonth() === month - 1 && date.getDate() === day;
+  return real ? isoDay(date) : null;
+}
+
 /** A `YYYY-MM-DD` day as the reader writes it: 01/04/2021 in French, 2021-04-01 in English. */
 export function dayText(day: string, locale: Locale): string {
   const [y, m, d] = day.split('-');
