@@ -58,7 +58,14 @@ pub struct Document {
 pub fn read_path(path: &Path, limits: &Limits) -> Document {
     match read_file(path, limits.max_input_bytes) {
         Ok(bytes) => read_shared(bytes, limits),
-        Err(FileError::TooLarge(size)) => failed(
+        Err(error) => unreadable(error, limits),
+    }
+}
+
+/// The document of a file [`read_file`] could not read: its one finding says why.
+pub(crate) fn unreadable(error: FileError, limits: &Limits) -> Document {
+    match error {
+        FileError::TooLarge(size) => failed(
             usize::try_from(size).unwrap_or(usize::MAX),
             Finding::error(
                 "limits.input-size",
@@ -69,10 +76,10 @@ pub fn read_path(path: &Path, limits: &Limits) -> Document {
                 ),
             ),
         ),
-        Err(FileError::Directory) => {
+        FileError::Directory => {
             failed(0, Finding::error("io.is-directory", Span::at(0), "this is a folder, not a file"))
         }
-        Err(FileError::Io(error)) => {
+        FileError::Io(error) => {
             failed(0, Finding::error("io.read", Span::at(0), format!("cannot read the file: {error}")))
         }
     }
@@ -86,16 +93,6 @@ pub enum FileError {
     /// The path names a folder.
     Directory,
     Io(std::io::Error),
-}
-
-impl std::fmt::Display for FileError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            FileError::TooLarge(size) => write!(f, "the file is {size} bytes, more than the reading limit"),
-            FileError::Directory => f.write_str("this is a folder, not a file"),
-            FileError::Io(error) => error.fmt(f),
-        }
-    }
 }
 
 /// Reads a whole file of at most `limit` bytes into one shared allocation, the one the

@@ -167,8 +167,8 @@ fn read_with_bytes(origin: &Origin, limits: &Limits) -> (Document, Option<Arc<[u
     match origin {
         Origin::File(path) => match crate::input::read_file(path, limits.max_input_bytes) {
             Ok(bytes) => (crate::read_shared(bytes.clone(), limits), Some(bytes)),
-            // Too large, a folder, unreadable: read_path says why.
-            Err(_) => (crate::read_path(path, limits), None),
+            // Too large, a folder, unreadable: its finding says why.
+            Err(error) => (crate::input::unreadable(error, limits), None),
         },
         Origin::Uploaded(bytes) => (crate::read_shared(bytes.clone(), limits), Some(bytes.clone())),
         Origin::Packaged(packaged) => {
