@@ -38,12 +38,14 @@ fn main() -> ExitCode {
 /// Runs `vigie-full` with `args` in place of this process (its exit code is then the
 /// command's); says what is missing when it cannot.
 fn hand_over(args: Vec<OsString>) -> ExitCode {
-    let full = std::env::current_exe().map(|exe| exe.with_file_name(FULL));
-    let error = match &full {
-        Ok(full) => run(full, args),
-        Err(error) => std::io::Error::new(error.kind(), error.to_string()),
+    let (place, error) = match std::env::current_exe() {
+        Ok(exe) => {
+            let full = exe.with_file_name(FULL);
+            let error = run(&full, args);
+            (full, error)
+        }
+        Err(error) => (PathBuf::from(FULL), error),
     };
-    let place = full.as_ref().map_or_else(|_| PathBuf::from(FULL), Clone::clone);
     eprintln!(
         "vigie: this command runs in {}, which could not be started ({error}).\n\
          Build it beside vigie: cargo build --release --bins",
