@@ -55,7 +55,7 @@ pub fn issue(finding: &Finding, layer: Layer) -> Issue {
 }
 
 /// Every reader code and what it means, in French.
-pub const CODES: [(&str, &str); 24] = [
+pub const CODES: [(&str, &str); 25] = [
     ("xml.malformed", "le XML est mal formé"),
     ("xml.unclosed", "un élément n'est pas fermé"),
     ("xml.unmatched-end", "une balise fermante ne ferme aucun élément ouvert"),
@@ -71,6 +71,7 @@ pub const CODES: [(&str, &str); 24] = [
     ("xml.unknown-encoding", "l'encodage déclaré est inconnu"),
     ("limits.depth", "imbrication plus profonde que la limite de lecture"),
     ("limits.nodes", "plus de nœuds XML que la limite de lecture"),
+    ("limits.namespaces", "plus de déclarations d'espaces de noms que la limite de lecture"),
     ("limits.input-size", "fichier plus grand que la limite de lecture"),
     ("limits.findings", "trop de problèmes : les suivants ne sont pas listés"),
     ("input.not-cda", "ce n'est pas un document CDA"),

@@ -5,6 +5,7 @@
 
 mod attrs;
 pub mod decode;
+mod markup;
 pub mod parse;
 pub mod span;
 pub mod tree;

@@ -1,4 +1,4 @@
-//! The streaming pass: quick-xml events → [`Tree`], with recovery and limits.
+//! The streaming pass: one scan of the source → [`Tree`], with recovery and limits.
 //!
 //! Recovery rules, chosen so that whatever was readable stays usable:
 //! - a syntax error stops the pass; the elements still open are closed at that point, so a
@@ -12,10 +12,9 @@
 
 use std::sync::Arc;
 
-use quick_xml::events::{BytesStart, Event};
-use quick_xml::Reader;
-
 use crate::diag::{Finding, Findings};
+use crate::xml::attrs::{self, RawAttr, Tag};
+use crate::xml::markup;
 use crate::xml::span::Span;
 use crate::xml::tree::{resolve_entity, Attr, Kind, Node, Ns, Tree, NIL, WELL_KNOWN};
 use crate::xml::Limits;
@@ -34,6 +33,18 @@ pub fn parse(source: Arc<str>, limits: &Limits) -> Parsed {
     let mut builder = Builder::new(source.clone(), limits);
     builder.run();
     builder.finish()
+}
+
+/// A syntax error: where, and what was expected. Reading stops there.
+struct Syntax {
+    at: usize,
+    message: &'static str,
+}
+
+impl Syntax {
+    fn at(at: usize, message: &'static str) -> Self {
+        Self { at, message }
+    }
 }
 
 struct Open {
@@ -64,7 +75,12 @@ struct Builder<'l> {
     findings: Findings,
     complete: bool,
     reported_depth: bool,
+    reported_namespaces: bool,
 }
+
+/// Most namespace declarations in force at once, and most distinct namespaces in a document
+/// (CDA documents use a handful): past them, the search for a prefix would cost too much.
+const MAX_NAMESPACES: usize = 1024;
 
 impl<'l> Builder<'l> {
     fn new(source: Arc<str>, limits: &'l Limits) -> Self {
@@ -88,77 +104,40 @@ impl<'l> Builder<'l> {
             findings: Findings::default(),
             complete: true,
             reported_depth: false,
+            reported_namespaces: false,
         }
     }
 
     fn run(&mut self) {
         let source = self.source.clone();
-        let mut reader = Reader::from_str(&source);
-        {
-            let config = reader.config_mut();
-            config.check_end_names = false;
-            config.allow_unmatched_ends = true;
-            config.expand_empty_elements = false;
-            config.trim_text(false);
-        }
-        let base = source.as_ptr() as usize;
-        loop {
-            let start = reader.buffer_position() as usize;
-            let event = match reader.read_event() {
-                Ok(event) => event,
+        let bytes = source.as_bytes();
+        let mut scanned = std::mem::take(&mut self.scanned_attrs);
+        let mut pos = 0;
+        while pos < bytes.len() {
+            let next = if bytes[pos] == b'<' {
+                self.markup(bytes, pos, &mut scanned)
+            } else {
+                self.character_data(bytes, pos)
+            };
+            match next {
+                Ok(next) => pos = next,
                 Err(error) => {
-                    let at = (reader.error_position() as usize).min(source.len());
                     self.findings.push(Finding::error(
                         "xml.malformed",
-                        Span::at(at),
+                        Span::at(error.at),
                         format!(
-                            "the XML is malformed here: {error}; reading stopped, what came before is shown"
+                            "the XML is malformed here: {}; reading stopped, what came before is shown",
+                            error.message
                         ),
                     ));
                     self.complete = false;
                     break;
                 }
-            };
-            let end = reader.buffer_position() as usize;
-            match event {
-                Event::Start(tag) => self.start(&tag, start, end, base, false),
-                Event::Empty(tag) => self.start(&tag, start, end, base, true),
-                Event::End(tag) => self.end(tag.name().as_ref(), start, end),
-                Event::Text(_) => self.text(Kind::Text, start, end, false),
-                Event::GeneralRef(reference) => {
-                    let name = String::from_utf8_lossy(&reference).into_owned();
-                    if resolve_entity(&name).is_none() {
-                        self.findings.push(Finding::error(
-                            "xml.entity-refused",
-                            Span::new(start, end),
-                            format!(
-                                "the entity &{name}; is not expanded: Vigie expands only the five \
-                                 predefined XML entities and character references"
-                            ),
-                        ));
-                    }
-                    self.text(Kind::Text, start, end, true);
-                }
-                Event::CData(_) => {
-                    // content between "<![CDATA[" and "]]>"
-                    let inner = Span::new((start + 9).min(end), end.saturating_sub(3).max(start));
-                    self.text(Kind::CData, inner.start as usize, inner.end as usize, false);
-                }
-                Event::DocType(_) => {
-                    self.findings.push(Finding::error(
-                        "xml.dtd-refused",
-                        Span::new(start, end),
-                        "a DTD (<!DOCTYPE ...>) was refused: CDA documents have none, and its \
-                         declarations (entities, external references) are never read",
-                    ));
-                }
-                Event::Comment(_) | Event::Decl(_) | Event::PI(_) => {}
-                Event::Eof => break,
             }
             if self.nodes.len() >= self.limits.max_nodes {
                 self.findings.push(Finding::error(
                     "limits.nodes",
-                    Span::at(end),
+                    Span::at(pos),
                     format!(
                         "the document has more than {} XML nodes, the reading limit: the rest is not read",
                         self.limits.max_nodes
@@ -168,6 +147,7 @@ impl<'l> Builder<'l> {
                 break;
             }
         }
+        self.scanned_attrs = scanned;
         let end = source.len();
         while let Some(open) = self.stack.pop() {
             let node = &self.nodes[open.node as usize];
@@ -191,7 +171,110 @@ impl<'l> Builder<'l> {
         }
     }
 
-    fn start(&mut self, tag: &BytesStart<'_>, start: usize, end: usize, base: usize, empty: bool) {
+    /// Character data from `start` to the next `<`, its references checked on the way (the
+    /// five predefined entities and character references are read; any other is refused).
+    fn character_data(&mut self, bytes: &[u8], start: usize) -> Result<usize, Syntax> {
+        let mut pos = start;
+        let mut escaped = false;
+        let end = loop {
+            match memchr::memchr2(b'<', b'&', &bytes[pos..]) {
+                None => break bytes.len(),
+                Some(i) if bytes[pos + i] == b'<' => break pos + i,
+                Some(i) => {
+                    let amp = pos + i;
+                    pos = self.reference(bytes, amp)?;
+                    escaped = true;
+                }
+            }
+        };
+        self.text(Kind::Text, start, end, escaped);
+        Ok(end)
+    }
+
+    /// The reference `&name;` at `amp`: its end. An entity other than the predefined ones is
+    /// reported and left as written.
+    fn reference(&mut self, bytes: &[u8], amp: usize) -> Result<usize, Syntax> {
+        let rest = &bytes[amp + 1..];
+        let semicolon = match memchr::memchr3(b';', b'&', b'<', rest) {
+            Some(i) if rest[i] == b';' => i,
+            _ => return Err(Syntax::at(
+                amp,
+                "a '&' starts no reference (write &amp; for the character, or end the reference with ';')",
+            )),
+        };
+        let name = self.source.get(amp + 1..amp + 1 + semicolon).unwrap_or("");
+        let end = amp + semicolon + 2;
+        if resolve_entity(name).is_none() {
+            self.findings.push(Finding::error(
+                "xml.entity-refused",
+                Span::new(amp, end),
+                format!(
+                    "the entity &{name}; is not expanded: Vigie expands only the five predefined XML \
+                     entities and character references"
+                ),
+            ));
+        }
+        Ok(end)
+    }
+
+    /// The markup at `at` (a `<`): its end.
+    fn markup(&mut self, bytes: &[u8], at: usize, scanned: &mut Vec<RawAttr>) -> Result<usize, Syntax> {
+        match bytes.get(at + 1) {
+            Some(b'/') => {
+                let (end, name) = markup::end_tag(bytes, at)
+                    .ok_or(Syntax::at(at, "an end tag is never closed with '>'"))?;
+                self.end(&bytes[name], at, end);
+                Ok(end)
+            }
+            Some(b'?') => markup::processing_instruction(bytes, at).ok_or(Syntax::at(
+                at,
+                "a processing instruction or XML declaration is never closed with '?>'",
+            )),
+            Some(b'!') if bytes[at..].starts_with(b"<!--") => {
+                markup::comment(bytes, at).ok_or(Syntax::at(at, "a comment is never closed with '-->'"))
+            }
+            Some(b'!') if bytes[at..].starts_with(b"<![CDATA[") => {
+                let (end, content) = markup::cdata(bytes, at)
+                    .ok_or(Syntax::at(at, "a CDATA section is never closed with ']]>'"))?;
+                self.text(Kind::CData, content.start, content.end, false);
+                Ok(end)
+            }
+            Some(b'!') if markup::is_doctype(bytes, at) => {
+                let end =
+                    markup::doctype(bytes, at).ok_or(Syntax::at(at, "a DTD (<!DOCTYPE) is never closed"))?;
+                self.findings.push(Finding::error(
+                    "xml.dtd-refused",
+                    Span::new(at, end),
+                    "a DTD (<!DOCTYPE ...>) was refused: CDA documents have none, and its \
+                     declarations (entities, external references) are never read",
+                ));
+                Ok(end)
+            }
+            Some(b'!') => Err(Syntax::at(at, "'<!' starts no comment, CDATA section or DTD")),
+            _ => {
+                let name_start = at + 1;
+                let name_len = bytes[name_start..]
+                    .iter()
+                    .position(|&b| matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b'>' | b'/'))
+                    .unwrap_or(bytes.len() - name_start);
+                if name_len == 0 {
+                    return Err(Syntax::at(
+                        at,
+                        "a '<' is followed by no element name (write &lt; for the character)",
+                    ));
+                }
+                scanned.clear();
+                let tag = attrs::scan_tag(bytes, name_start + name_len, scanned)
+                    .ok_or(Syntax::at(at, "a start tag is never closed with '>'"))?;
+                let end = tag.end;
+                self.start(Span::new(name_start, name_start + name_len), &tag, scanned, at);
+                Ok(end)
+            }
+        }
+    }
+
+    fn start(&mut self, name: Span, tag: &Tag, scanned: &[RawAttr], start: usize) {
+        let (end, empty) = (tag.end, tag.empty);
         if self.skipped_depth > 0 || self.stack.len() >= self.limits.max_depth {
             if !self.reported_depth {
                 self.reported_depth = true;
@@ -220,42 +303,37 @@ impl<'l> Builder<'l> {
             }
             return;
         }
-
-        // the name sits right after '<'
-        let qname_len = tag.name().as_ref().len();
-        let name = Span::new(start + 1, start + 1 + qname_len);
+        if let Some(error) = &tag.error {
+            self.findings.push(Finding::error(
+                "xml.bad-attribute",
+                Span::at(error.at),
+                format!(
+                    "in <{}>: {}; the rest of the tag's attributes are ignored",
+                    self.slice(name),
+                    error.message
+                ),
+            ));
+        }
 
         // namespace declarations first, then resolve
         let mut bindings = 0;
         let attrs_start = self.attrs.len();
         let mut pending = std::mem::take(&mut self.pending_attrs);
         pending.clear();
-        let raw = tag.attributes_raw();
-        let raw_offset = (raw.as_ptr() as usize).wrapping_sub(base);
-        let mut scanned = std::mem::take(&mut self.scanned_attrs);
-        scanned.clear();
-        if raw_offset <= self.source.len() {
-            if let Err(error) = crate::xml::attrs::scan(raw, &mut scanned) {
-                self.findings.push(Finding::error(
-                    "xml.bad-attribute",
-                    Span::at(raw_offset + error.at),
-                    format!(
-                        "in <{}>: {}; the rest of the tag's attributes are ignored",
-                        self.slice(name),
-                        error.message
-                    ),
-                ));
-            }
-        }
-        for raw_attr in &scanned {
-            let key = &raw[raw_attr.key.clone()];
-            let key_offset = raw_offset + raw_attr.key.start;
-            let key_span = Span::new(key_offset, key_offset + key.len());
-            let value_span = Span::new(raw_offset + raw_attr.value.start, raw_offset + raw_attr.value.end);
+        let bytes = self.source.clone();
+        let bytes = bytes.as_bytes();
+        for raw_attr in scanned {
+            let key = &bytes[raw_attr.key.clone()];
+            let key_span = Span::new(raw_attr.key.start, raw_attr.key.end);
+            let value_span = Span::new(raw_attr.value.start, raw_attr.value.end);
             let escaped = raw_attr.escaped;
             let colon = raw_attr.colon;
             if let Some(prefix) = key.strip_prefix(b"xmlns") {
                 if prefix.is_empty() || prefix[0] == b':' {
+                    if self.bindings.len() >= MAX_NAMESPACES {
+                        self.namespace_limit(key_span);
+                        continue;
+                    }
                     let prefix = std::str::from_utf8(prefix.get(1..).unwrap_or(b"")).unwrap_or("");
                     let raw = self.slice(value_span);
                     let ns = if escaped {
@@ -268,7 +346,7 @@ impl<'l> Builder<'l> {
                     continue;
                 }
             }
-            let local = colon.map(|i| key_offset + i + 1).unwrap_or(key_offset);
+            let local = colon.map(|i| raw_attr.key.start + i + 1).unwrap_or(raw_attr.key.start);
             pending.push((key_span, local as u32, colon, value_span, escaped));
         }
         for &(key_span, local_start, colon, value_span, escaped) in &pending {
@@ -282,12 +360,11 @@ impl<'l> Builder<'l> {
             self.attrs.push(Attr { ns, name: key_span, local_start, value: value_span, escaped });
         }
         self.pending_attrs = pending;
-        self.scanned_attrs = scanned;
 
         if bindings > 0 {
             self.default_ns = self.lookup("").unwrap_or(Ns::NONE);
         }
-        let colon = memchr::memchr(b':', tag.name().as_ref());
+        let colon = memchr::memchr(b':', &bytes[name.range()]);
         let (ns, local_start) = match colon {
             Some(i) => {
                 let prefix = Span::new(name.start as usize, name.start as usize + i);
@@ -358,12 +435,12 @@ impl<'l> Builder<'l> {
         }
     }
 
-    fn text(&mut self, kind: Kind, start: usize, end: usize, is_reference: bool) {
+    fn text(&mut self, kind: Kind, start: usize, end: usize, escaped: bool) {
         if self.skipped_depth > 0 {
             return;
         }
         let Some(open) = self.stack.last() else {
-            if kind == Kind::Text && !self.slice(Span::new(start, end)).trim().is_empty() && !is_reference {
+            if kind == Kind::Text && !self.slice(Span::new(start, end)).trim().is_empty() {
                 self.findings.push(Finding::error(
                     "xml.text-outside-root",
                     Span::new(start, end),
@@ -372,20 +449,7 @@ impl<'l> Builder<'l> {
             }
             return;
         };
-        // merge with a preceding text node that ends here (text split by entity references)
-        let last = open.last_child;
-        if kind == Kind::Text && last != NIL {
-            let prev = &mut self.nodes[last as usize];
-            if prev.kind == Kind::Text && prev.span.end as usize == start {
-                prev.span.end = end as u32;
-                prev.escaped |= is_reference;
-                return;
-            }
-        }
         let parent = open.node;
-        // whether character data needs unescaping is decided when it is read (a payload of
-        // several MB of base64 is never scanned here)
-        let escaped = kind == Kind::Text;
         self.push_node(Node {
             kind,
             ns: Ns::NONE,
@@ -468,11 +532,25 @@ impl<'l> Builder<'l> {
         if let Some(i) = self.namespaces.iter().position(|n| &**n == uri) {
             return Ns(i as u16);
         }
-        if self.namespaces.len() >= (u16::MAX - 1) as usize {
+        if self.namespaces.len() >= MAX_NAMESPACES {
             return Ns::UNBOUND;
         }
         self.namespaces.push(Box::from(uri));
         Ns((self.namespaces.len() - 1) as u16)
+    }
+
+    fn namespace_limit(&mut self, at: Span) {
+        if !self.reported_namespaces {
+            self.reported_namespaces = true;
+            self.findings.push(Finding::error(
+                "limits.namespaces",
+                at,
+                format!(
+                    "more than {MAX_NAMESPACES} namespace declarations are in force here, the reading \
+                     limit: this one and the next are ignored"
+                ),
+            ));
+        }
     }
 
     fn slice(&self, span: Span) -> &str {
@@ -559,6 +637,17 @@ mod tests {
         let p = tree("<a><b/></c></a>");
         assert!(p.findings.iter().any(|f| f.code == "xml.unmatched-end"));
         assert_eq!(p.tree.elements(p.tree.root().unwrap()).count(), 1);
+    }
+
+    #[test]
+    fn namespace_declarations_are_limited_and_the_limit_said() {
+        let many: String = (0..1100).map(|i| format!(" xmlns:p{i}='urn:{i}'")).collect();
+        let p = tree(&format!("<a{many}><p3:b/><p1099:c/></a>"));
+        assert_eq!(p.findings.iter().filter(|f| f.code == "limits.namespaces").count(), 1);
+        let t = &p.tree;
+        let mut children = t.elements(t.root().unwrap());
+        assert_eq!(t.namespace_uri(t.ns(children.next().unwrap())), "urn:3");
+        assert_eq!(t.ns(children.next().unwrap()), Ns::UNBOUND, "a declaration past the limit is ignored");
     }
 
     #[test]
