@@ -55,7 +55,7 @@ pub fn issue(finding: &Finding, layer: Layer) -> Issue {
 }
 
 /// Every reader code and what it means, in French.
-pub const CODES: [(&str, &str); 25] = [
+pub const CODES: [(&str, &str); 26] = [
     ("xml.malformed", "le XML est mal formé"),
     ("xml.unclosed", "un élément n'est pas fermé"),
     ("xml.unmatched-end", "une balise fermante ne ferme aucun élément ouvert"),
@@ -66,6 +66,7 @@ pub const CODES: [(&str, &str); 25] = [
     ("xml.unbound-prefix", "un préfixe d'espace de noms n'est pas déclaré"),
     ("xml.dtd-refused", "une DTD a été refusée"),
     ("xml.entity-refused", "une entité n'a pas été développée"),
+    ("xml.bad-reference", "un « & » ne commence aucune référence"),
     ("xml.invalid-utf8", "des octets UTF-8 invalides"),
     ("xml.invalid-bytes", "des octets invalides dans l'encodage déclaré"),
     ("xml.unknown-encoding", "l'encodage déclaré est inconnu"),

@@ -117,7 +117,7 @@ impl<'l> Builder<'l> {
             let next = if bytes[pos] == b'<' {
                 self.markup(bytes, pos, &mut scanned)
             } else {
-                self.character_data(bytes, pos)
+                Ok(self.character_data(bytes, pos))
             };
             match next {
                 Ok(next) => pos = next,
@@ -173,7 +173,7 @@ impl<'l> Builder<'l> {
 
     /// Character data from `start` to the next `<`, its references checked on the way (the
     /// five predefined entities and character references are read; any other is refused).
-    fn character_data(&mut self, bytes: &[u8], start: usize) -> Result<usize, Syntax> {
+    fn character_data(&mut self, bytes: &[u8], start: usize) -> usize {
         let mut pos = start;
         let mut escaped = false;
         let end = loop {
@@ -182,25 +182,31 @@ impl<'l> Builder<'l> {
                 Some(i) if bytes[pos + i] == b'<' => break pos + i,
                 Some(i) => {
                     let amp = pos + i;
-                    pos = self.reference(bytes, amp)?;
+                    pos = self.reference(bytes, amp);
                     escaped = true;
                 }
             }
         };
         self.text(Kind::Text, start, end, escaped);
-        Ok(end)
+        end
     }
 
     /// The reference `&name;` at `amp`: its end. An entity other than the predefined ones is
-    /// reported and left as written.
-    fn reference(&mut self, bytes: &[u8], amp: usize) -> Result<usize, Syntax> {
+    /// reported and left as written; so is a `&` that starts no reference (reading goes on:
+    /// a stray `&` in a text is a common slip, and the rest of the document is still there).
+    fn reference(&mut self, bytes: &[u8], amp: usize) -> usize {
         let rest = &bytes[amp + 1..];
         let semicolon = match memchr::memchr3(b';', b'&', b'<', rest) {
             Some(i) if rest[i] == b';' => i,
-            _ => return Err(Syntax::at(
-                amp,
-                "a '&' starts no reference (write &amp; for the character, or end the reference with ';')",
-            )),
+            _ => {
+                self.findings.push(Finding::error(
+                    "xml.bad-reference",
+                    Span::new(amp, amp + 1),
+                    "a '&' starts no reference (XML asks for &amp; for the character itself, and for \
+                     a ';' to end a reference): it is shown as written",
+                ));
+                return amp + 1;
+            }
         };
         let name = self.source.get(amp + 1..amp + 1 + semicolon).unwrap_or("");
         let end = amp + semicolon + 2;
@@ -214,7 +220,7 @@ impl<'l> Builder<'l> {
                 ),
             ));
         }
-        Ok(end)
+        end
     }
 
     /// The markup at `at` (a `<`): its end.
@@ -637,6 +643,16 @@ mod tests {
         let p = tree("<a><b/></c></a>");
         assert!(p.findings.iter().any(|f| f.code == "xml.unmatched-end"));
         assert_eq!(p.tree.elements(p.tree.root().unwrap()).count(), 1);
+    }
+
+    #[test]
+    fn a_stray_ampersand_is_reported_and_reading_goes_on() {
+        let p = tree("<a><b>Dupont & fils &amp; cie &x</b><c/></a>");
+        assert!(p.complete);
+        assert_eq!(p.findings.iter().filter(|f| f.code == "xml.bad-reference").count(), 2);
+        let t = &p.tree;
+        assert_eq!(t.text_content(t.root().unwrap()), "Dupont & fils & cie &x");
+        assert_eq!(t.elements(t.root().unwrap()).count(), 2, "what follows is read");
     }
 
     #[test]
