@@ -154,3 +154,49 @@ fn markup_of_every_kind_reads_as_quick_xml_reads_it() {
         t&#233;xt &gt;<![CDATA[ <raw> & ]]>after<!-- c -- c -->\n<?pi x?><p:e/><e\n a=\"x>y\"\n/>  </a >\n<!-- after -->";
     assert_same_reading("every kind", text);
 }
+
+/// Every node's span lies inside its parent's, and siblings follow one another.
+fn assert_spans_nest(tree: &Tree, what: &str) {
+    let len = tree.source().len();
+    let mut stack: Vec<NodeId> = tree.root().into_iter().collect();
+    while let Some(id) = stack.pop() {
+        let span = tree.span(id);
+        assert!(span.start <= span.end && span.end as usize <= len, "{what}: {span:?} out of the source");
+        let mut previous_end = tree.head_span(id).end;
+        for child in tree.children(id) {
+            let inner = tree.span(child);
+            assert!(
+                inner.start >= previous_end && inner.end <= span.end,
+                "{what}: {inner:?} not inside {span:?}"
+            );
+            previous_end = inner.end;
+            stack.push(child);
+        }
+    }
+}
+
+#[test]
+fn broken_markup_anywhere_reads_what_came_before_with_consistent_spans() {
+    let path =
+        common::corpus().into_iter().find(|p| std::fs::metadata(p).is_ok_and(|m| m.len() < 60_000)).unwrap();
+    let text = vigie::xml::decode::decode(&std::fs::read(&path).unwrap()).text.to_string();
+    let bytes = text.as_bytes();
+    // cut the document at, or break one of its markup characters in, a few hundred places
+    let step = (bytes.len() / 300).max(1);
+    for at in (0..bytes.len()).step_by(step) {
+        if !text.is_char_boundary(at) {
+            continue;
+        }
+        let cut = &text[..at];
+        let parsed = parse(Arc::from(cut), &Limits::default());
+        assert_spans_nest(&parsed.tree, &format!("cut at {at}"));
+        for replacement in ["<", ">", "&", "\"", "/", "<!", "<?", "]]>"] {
+            let broken = format!("{}{replacement}{}", &text[..at], &text[at..]);
+            let parsed = parse(Arc::from(broken.as_str()), &Limits::default());
+            assert_spans_nest(&parsed.tree, &format!("{replacement:?} at {at}"));
+            if parsed.complete {
+                assert!(!parsed.findings.iter().any(|f| f.code == "xml.malformed"));
+            }
+        }
+    }
+}
