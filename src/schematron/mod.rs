@@ -1,7 +1,7 @@
 //! ISO Schematron, run natively on an XPath 3.1 engine (xee-xpath): the ANS kit's rules
 //! without a JVM.
 //!
-//! - [`Schema::compile`] reads a `.sch` file (quick-xml, through Vigie's reader), resolves
+//! - [`Schema::compile`] reads a `.sch` file (with Vigie's XML reader), resolves
 //!   `include`s (`source.rs`), instantiates abstract patterns (`is-a` + `param`), inlines
 //!   abstract rules (`extends`), collects `ns` and `let`s, chooses the phase (`expand.rs`),
 //!   finds and reads the value sets the rules name in `doc()`/`document()`

@@ -1,6 +1,6 @@
 //! Reading Schematron files into a small element tree, with `include` resolved.
 //!
-//! The files are read with Vigie's own XML reader (quick-xml underneath: no DTD, no entity
+//! The files are read with Vigie's own XML reader (its own tokenizer: no DTD, no entity
 //! expansion). Only elements in the ISO Schematron namespace are kept; `include` elements are
 //! replaced by what they point to, as ISO's `iso_dsdl_include.xsl` does: the included
 //! document's root element when it is a Schematron element, otherwise its Schematron
