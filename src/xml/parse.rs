@@ -65,13 +65,11 @@ struct Builder<'l> {
     stack: Vec<Open>,
     /// Attributes of the start tag being read (kept to reuse the allocation).
     pending_attrs: Vec<(Span, u32, Option<usize>, Span, bool)>,
-    scanned_attrs: Vec<crate::xml::attrs::RawAttr>,
     /// The default namespace in scope, cached: most elements are unprefixed.
     default_ns: Ns,
     root: Option<u32>,
     /// Elements below `max_depth` are skipped; this counts how deep into such a subtree we are.
     skipped_depth: usize,
-    /// The root's last top-level sibling, for documents with more than one root element.
     findings: Findings,
     complete: bool,
     reported_depth: bool,
@@ -97,7 +95,6 @@ impl<'l> Builder<'l> {
             bindings: vec![(Box::from("xml"), Ns::XML)],
             stack: Vec::new(),
             pending_attrs: Vec::new(),
-            scanned_attrs: Vec::new(),
             default_ns: Ns::NONE,
             root: None,
             skipped_depth: 0,
@@ -111,7 +108,8 @@ impl<'l> Builder<'l> {
     fn run(&mut self) {
         let source = self.source.clone();
         let bytes = source.as_bytes();
-        let mut scanned = std::mem::take(&mut self.scanned_attrs);
+        // the attributes of the start tag being read (one allocation, reused)
+        let mut scanned = Vec::new();
         let mut pos = 0;
         while pos < bytes.len() {
             let next = if bytes[pos] == b'<' {
@@ -147,7 +145,6 @@ impl<'l> Builder<'l> {
                 break;
             }
         }
-        self.scanned_attrs = scanned;
         let end = source.len();
         while let Some(open) = self.stack.pop() {
             let node = &self.nodes[open.node as usize];
