@@ -130,8 +130,13 @@ test('search, a type facet, chips and their reset', async () => {
   await page.getByRole('alert').filter({ hasText: 'Date non reconnue' }).waitFor();
   assert.match(await chips.innerText(), /depuis le 01\/04\/2021/);
   assert.doesNotMatch(await chips.innerText(), /2022/);
+  // « Tout effacer » clears the refused text and its alert with the filters.
   await page.getByRole('button', { name: 'Tout effacer' }).click();
   assert.equal(await countLine(page, new RegExp(`^${total} documents`)), all);
+  assert.equal(await since.inputValue(), '');
+  assert.equal(await until.inputValue(), '');
+  assert.notEqual(await until.getAttribute('aria-invalid'), 'true');
+  assert.equal(await page.getByRole('alert').filter({ hasText: 'Date non reconnue' }).count(), 0);
 
   assert.deepEqual(problems, []);
   await context.close();
