@@ -42,7 +42,7 @@ pub struct Document {
     pub encoding: Option<&'static str>,
     pub size: usize,
     /// The XML tree, for XML inputs.
-    pub tree: Option<Tree>,
+    pub tree: Option<Arc<Tree>>,
     /// Line starts of the XML source, computed on first use ([`Document::lines`]).
     line_index: std::sync::OnceLock<LineIndex>,
     /// The CDA document, when one was found (possibly partial: see `complete`).
@@ -207,7 +207,7 @@ fn read_input(bytes: &[u8], shared: Option<&Arc<[u8]>>, limits: &Limits) -> Docu
     let parsed = xml::parse::parse(source.clone(), limits);
     let mut findings = decoded.findings;
     findings.extend(parsed.findings.into_vec());
-    let tree = parsed.tree;
+    let tree = Arc::new(parsed.tree);
 
     let (kind, cda_root) = match tree.root() {
         None => (InputKind::Unknown, None),

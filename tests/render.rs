@@ -6,7 +6,7 @@ mod common;
 use std::path::PathBuf;
 use std::process::Command;
 
-use vigie::model::{Body, NarrativeNode, Section};
+use vigie::model::{Body, NarrativeNode, Nodes, Section};
 use vigie::render::{render, Neutralised, RenderOptions, Rendered, CONTENT_SECURITY_POLICY};
 
 fn render_file(path: &std::path::Path) -> (vigie::Document, Rendered) {
@@ -27,17 +27,17 @@ fn hostile(name: &str) -> Rendered {
 
 /// The words of every narrative text node, in document order, each node split on its own.
 fn narrative_words(sections: &[Section], words: &mut Vec<String>) {
-    fn walk(nodes: &[NarrativeNode], words: &mut Vec<String>) {
+    fn walk(nodes: Nodes<'_>, words: &mut Vec<String>) {
         for n in nodes {
             match n {
-                NarrativeNode::Text { text, .. } => words.extend(text.split_whitespace().map(str::to_string)),
-                NarrativeNode::Element { children, .. } => walk(children, words),
+                NarrativeNode::Text(text) => words.extend(text.text().split_whitespace().map(str::to_string)),
+                NarrativeNode::Element(element) => walk(element.children(), words),
             }
         }
     }
     for s in sections {
         if let Some(t) = &s.text {
-            walk(&t.nodes, words);
+            walk(t.nodes(), words);
         }
         narrative_words(&s.sections, words);
     }

@@ -1,9 +1,10 @@
 //! Body builder: nonXMLBody, or structuredBody → sections, narrative, entries, attachments.
 
 use crate::model::body::{
-    Attachment, AttachmentKind, Body, Entry, Narrative, NarrativeNode, NonXmlBody, Participation,
-    Relationship, Section, Statement, Value,
+    Attachment, AttachmentKind, Body, Entry, NonXmlBody, Participation, Relationship, Section, Statement,
+    Value,
 };
+use crate::model::Narrative;
 use crate::xml::{NodeId, Ns, Span};
 
 use super::common::{attr, located_text, text};
@@ -68,7 +69,7 @@ impl Ctx<'_> {
             xml_id: attr(t, node, "ID"),
             ids: self.identifiers(node, "id"),
             code: self.child_code(node, "code"),
-            text: t.child(node, "text").map(|n| narrative(t, n)),
+            text: t.child(node, "text").map(|n| Narrative::new(t.clone(), n)),
             language: t.child(node, "languageCode").and_then(|n| attr(t, n, "code")),
             template_ids,
             title,
@@ -334,30 +335,4 @@ fn is_statement(tree: &crate::xml::Tree, node: NodeId) -> bool {
                 | "externalDocument"
                 | "section"
         )
-}
-
-/// A narrative block as a small tree, kept as written (attributes included).
-fn narrative(tree: &crate::xml::Tree, node: NodeId) -> Narrative {
-    Narrative { nodes: narrative_children(tree, node), span: tree.span(node) }
-}
-
-fn narrative_children(tree: &crate::xml::Tree, node: NodeId) -> Vec<NarrativeNode> {
-    tree.children(node)
-        .map(|c| {
-            if tree.is_text(c) {
-                NarrativeNode::Text { text: tree.text(c).into_owned(), span: tree.span(c) }
-            } else {
-                NarrativeNode::Element {
-                    name: tree.local_name(c).to_string(),
-                    foreign: tree.ns(c) != Ns::HL7,
-                    attributes: tree
-                        .attributes(c)
-                        .map(|a| (a.qualified_name().to_string(), a.value().into_owned()))
-                        .collect(),
-                    children: narrative_children(tree, c),
-                    span: tree.span(c),
-                }
-            }
-        })
-        .collect()
 }

@@ -104,7 +104,7 @@ impl SvrlReport {
 
     /// The report's findings as issues located in `document`.
     pub fn issues(&self, document: &Document) -> Vec<Issue> {
-        self.findings.iter().map(|f| self.issue(f, document.tree.as_ref())).collect()
+        self.findings.iter().map(|f| self.issue(f, document.tree.as_deref())).collect()
     }
 
     fn issue(&self, finding: &SvrlFinding, tree: Option<&Tree>) -> Issue {

@@ -77,7 +77,7 @@ fn any_clinical_section(sections: &[Section]) -> bool {
 pub(crate) struct Extractor<'a> {
     reader: Reader<'a>,
     /// The document's tree, for what the model does not keep (a dose, a lot number).
-    tree: Option<&'a Tree>,
+    tree: Option<&'a std::sync::Arc<Tree>>,
 }
 
 impl Extractor<'_> {
@@ -134,7 +134,7 @@ impl Extractor<'_> {
         let narrative = if items.iter().all(ClinicalItem::is_coded) && !items.is_empty() {
             None
         } else {
-            section.text.as_ref().and_then(|t| sections::narrative_text(&t.nodes))
+            section.text.as_ref().and_then(sections::narrative_text)
         };
         ClinicalSection {
             category,

@@ -2,7 +2,8 @@
 //! code first, then by its templates (CI-SIS, IHE PCC, CCD, C-CDA), wherever the section
 //! sits (VSM 1.4 nests them two levels down).
 
-use crate::model::body::{NarrativeNode, Section};
+use crate::model::body::Section;
+use crate::model::{Narrative, NarrativeNode};
 
 use super::types::Category;
 
@@ -148,20 +149,22 @@ pub(super) fn category(section: &Section) -> Option<Category> {
 
 /// The text of a narrative block, one line per block (paragraph, table row, list item,
 /// line break), table cells separated by ` | `, white space collapsed; `None` when empty.
-pub(super) fn narrative_text(nodes: &[NarrativeNode]) -> Option<String> {
+pub(super) fn narrative_text(narrative: &Narrative) -> Option<String> {
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
     // (node, whether it is the end marker of an element): an explicit stack, no recursion
-    let mut stack: Vec<(&NarrativeNode, bool)> = nodes.iter().rev().map(|n| (n, false)).collect();
+    let mut stack: Vec<(NarrativeNode<'_>, bool)> = narrative.nodes().map(|n| (n, false)).collect();
+    stack.reverse();
     while let Some((node, end)) = stack.pop() {
         match node {
-            NarrativeNode::Text { text, .. } => line.push_str(text),
-            NarrativeNode::Element { name, children, .. } => {
+            NarrativeNode::Text(text) => line.push_str(&text.text()),
+            NarrativeNode::Element(element) => {
+                let name = element.name();
                 let block = matches!(
-                    name.as_str(),
+                    name,
                     "paragraph" | "tr" | "item" | "br" | "caption" | "table" | "list" | "thead" | "tbody"
                 );
-                let cell = matches!(name.as_str(), "td" | "th");
+                let cell = matches!(name, "td" | "th");
                 if end {
                     if cell {
                         line.push_str(" | ");
@@ -174,7 +177,9 @@ pub(super) fn narrative_text(nodes: &[NarrativeNode]) -> Option<String> {
                     flush(&mut line, &mut lines);
                 }
                 stack.push((node, true));
-                stack.extend(children.iter().rev().map(|c| (c, false)));
+                let at = stack.len();
+                stack.extend(element.children().map(|c| (c, false)));
+                stack[at..].reverse();
             }
         }
     }
@@ -195,42 +200,15 @@ fn flush(line: &mut String, lines: &mut Vec<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::xml::Span;
-
-    fn element(name: &str, children: Vec<NarrativeNode>) -> NarrativeNode {
-        NarrativeNode::Element {
-            name: name.to_string(),
-            foreign: false,
-            attributes: Vec::new(),
-            children,
-            span: Span::at(0),
-        }
-    }
-
-    fn text(t: &str) -> NarrativeNode {
-        NarrativeNode::Text { text: t.to_string(), span: Span::at(0) }
-    }
 
     #[test]
     fn a_narrative_reads_as_lines_with_cells_separated() {
-        let nodes = vec![
-            element("paragraph", vec![text("  Points\n de vigilance ")]),
-            element(
-                "table",
-                vec![element(
-                    "tbody",
-                    vec![
-                        element(
-                            "tr",
-                            vec![element("td", vec![text("Date")]), element("td", vec![text("Agent")])],
-                        ),
-                        element("tr", vec![element("td", vec![text("2021")]), element("td", vec![])]),
-                    ],
-                )],
-            ),
-            element("paragraph", vec![text("  ")]),
-        ];
-        assert_eq!(narrative_text(&nodes).as_deref(), Some("Points de vigilance\nDate | Agent\n2021"));
-        assert_eq!(narrative_text(&[]), None);
+        let narrative = Narrative::from_xml(
+            "<paragraph>  Points\n de vigilance </paragraph>\
+             <table><tbody><tr><td>Date</td><td>Agent</td></tr><tr><td>2021</td><td/></tr></tbody></table>\
+             <paragraph>  </paragraph>",
+        );
+        assert_eq!(narrative_text(&narrative).as_deref(), Some("Points de vigilance\nDate | Agent\n2021"));
+        assert_eq!(narrative_text(&Narrative::from_xml("")), None);
     }
 }

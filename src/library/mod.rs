@@ -339,14 +339,14 @@ fn placeholder(id: usize) -> Record {
 /// file has no `Document` source to read it from: see [`pdf_document_text`].
 pub fn document_text(document: &crate::input::Document) -> String {
     use crate::model::{AttachmentKind, Body, NarrativeNode, Section};
-    fn narrative(nodes: &[NarrativeNode], out: &mut String) {
+    fn narrative<'t>(nodes: impl Iterator<Item = NarrativeNode<'t>>, out: &mut String) {
         for node in nodes {
             match node {
-                NarrativeNode::Text { text, .. } => {
-                    out.push_str(text);
+                NarrativeNode::Text(text) => {
+                    out.push_str(&text.text());
                     out.push(' ');
                 }
-                NarrativeNode::Element { children, .. } => narrative(children, out),
+                NarrativeNode::Element(element) => narrative(element.children(), out),
             }
         }
     }
@@ -356,7 +356,7 @@ pub fn document_text(document: &crate::input::Document) -> String {
             out.push(' ');
         }
         if let Some(text) = &s.text {
-            narrative(&text.nodes, out);
+            narrative(text.nodes(), out);
         }
         for child in &s.sections {
             section(child, out);

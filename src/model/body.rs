@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use crate::model::common::{Code, Identifier, Text};
+use crate::model::narrative::Narrative;
 use crate::model::time::Interval;
 use crate::xml::Span;
 
@@ -70,36 +71,6 @@ pub struct Section {
     #[serde(skip_serializing_if = "is_false")]
     pub pdf_copy: bool,
     pub span: Span,
-}
-
-/// A section's narrative block (`text`), kept as a small tree. Attributes are kept as
-/// written: the renderer applies its own allow-list.
-#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
-pub struct Narrative {
-    pub nodes: Vec<NarrativeNode>,
-    pub span: Span,
-}
-
-/// A node of a narrative block.
-#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
-#[serde(tag = "type", rename_all = "lowercase")]
-pub enum NarrativeNode {
-    Element {
-        /// The local name (`paragraph`, `table`, `content`...).
-        name: String,
-        /// Whether the element is outside the CDA namespace (not part of the NarrativeBlock).
-        #[serde(skip_serializing_if = "is_false")]
-        foreign: bool,
-        #[serde(skip_serializing_if = "Vec::is_empty")]
-        attributes: Vec<(String, String)>,
-        #[serde(skip_serializing_if = "Vec::is_empty")]
-        children: Vec<NarrativeNode>,
-        span: Span,
-    },
-    Text {
-        text: String,
-        span: Span,
-    },
 }
 
 /// An entry of a section: one clinical statement and how it relates to the narrative.

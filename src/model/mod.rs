@@ -2,21 +2,22 @@
 //! and entries, and the attachments. Every element keeps its [`Span`](crate::xml::Span).
 //!
 //! The model is plain data (serde-serialisable): it is what `vigie inspect --json`, the HTTP
-//! API and the desktop app show. It holds no reference to the XML tree.
+//! API and the desktop app show. Its one reference to the XML tree is the narrative, a view
+//! of the tree it lies in ([`narrative`]); everything else is copied out of it.
 
 pub mod body;
 pub mod common;
 pub mod header;
 pub mod identifiers;
+pub mod narrative;
 pub mod time;
 
 use serde::Serialize;
 
-pub use body::{
-    Attachment, AttachmentKind, Body, Entry, Narrative, NarrativeNode, Section, Statement, Value,
-};
+pub use body::{Attachment, AttachmentKind, Body, Entry, Section, Statement, Value};
 pub use common::{Address, Code, Identifier, PersonName, Telecom, Text};
 pub use header::{Author, Header, Organization, Patient};
+pub use narrative::{Narrative, NarrativeElement, NarrativeNode, NarrativeText, Nodes};
 
 /// A CDA R2 `ClinicalDocument`, read.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]

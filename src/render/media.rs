@@ -9,7 +9,7 @@
 use base64::Engine;
 
 use crate::model::body::NonXmlBody;
-use crate::model::{Attachment, NarrativeNode, Statement};
+use crate::model::{Attachment, Nodes, Statement};
 use crate::xml::Span;
 
 use crate::rtf::{self, Piece, RtfLimitHit, RtfLimits};
@@ -104,7 +104,7 @@ impl Renderer<'_> {
         &mut self,
         out: &mut String,
         a: &super::narrative::Checked,
-        children: &[NarrativeNode],
+        children: Nodes<'_>,
         span: Span,
     ) {
         out.push_str("<span class=\"cda-media\"");

@@ -11,7 +11,7 @@
 
 use std::collections::HashMap;
 
-use crate::model::{Narrative, NarrativeNode, Section};
+use crate::model::{Narrative, NarrativeElement, NarrativeNode, Nodes, Section};
 use crate::xml::Span;
 
 use super::html::{self, escape_into, LinkTarget};
@@ -50,22 +50,22 @@ pub(super) fn number_footnotes(
     count: &mut usize,
     numbers: &mut HashMap<String, usize>,
 ) {
-    fn walk(nodes: &[NarrativeNode], count: &mut usize, numbers: &mut HashMap<String, usize>) {
+    fn walk(nodes: Nodes<'_>, count: &mut usize, numbers: &mut HashMap<String, usize>) {
         for node in nodes {
-            if let NarrativeNode::Element { name, foreign: false, attributes, children, .. } = node {
-                if name == "footnote" {
+            if let NarrativeNode::Element(element) = node {
+                if !element.foreign() && element.name() == "footnote" {
                     *count += 1;
-                    if let Some((_, id)) = attributes.iter().find(|(k, _)| k == "ID") {
+                    if let Some(id) = element.attribute("ID") {
                         numbers.entry(id.trim().to_string()).or_insert(*count);
                     }
                 }
-                walk(children, count, numbers);
+                walk(element.children(), count, numbers);
             }
         }
     }
     for s in sections {
         if let Some(text) = &s.text {
-            walk(&text.nodes, count, numbers);
+            walk(text.nodes(), count, numbers);
         }
         number_footnotes(&s.sections, count, numbers);
     }
@@ -150,12 +150,12 @@ fn legal(element: &str, attr: &str) -> bool {
 
 impl Renderer<'_> {
     pub(super) fn narrative(&mut self, out: &mut String, narrative: &Narrative) {
-        self.nodes(out, &narrative.nodes, false);
+        self.nodes(out, narrative.nodes(), false);
     }
 
     /// Writes nodes; in table and list structure (`structural`), white space between
     /// elements is not written (browsers would move it out of the table).
-    pub(super) fn nodes(&mut self, out: &mut String, nodes: &[NarrativeNode], structural: bool) {
+    pub(super) fn nodes(&mut self, out: &mut String, nodes: Nodes<'_>, structural: bool) {
         self.nodes_but_captions(out, nodes, structural, false)
     }
 
@@ -164,7 +164,7 @@ impl Renderer<'_> {
     fn nodes_but_captions(
         &mut self,
         out: &mut String,
-        nodes: &[NarrativeNode],
+        nodes: Nodes<'_>,
         structural: bool,
         skip_captions: bool,
     ) {
@@ -173,25 +173,27 @@ impl Renderer<'_> {
                 continue;
             }
             match node {
-                NarrativeNode::Text { text, .. } => {
+                NarrativeNode::Text(text) => {
+                    let text = text.text();
                     if !(structural && text.trim().is_empty()) {
-                        escape_into(out, text);
+                        escape_into(out, &text);
                     }
                 }
-                NarrativeNode::Element { name, foreign, attributes, children, span } => {
-                    if *foreign {
+                NarrativeNode::Element(element) => {
+                    let (name, span) = (element.name(), element.span());
+                    if element.foreign() {
                         self.neutralised(
                             "foreign-element",
-                            *span,
+                            span,
                             (self.words.what_foreign_element)(name),
                             "rendered as its text, with a marker",
                         );
-                        for (key, value) in attributes {
-                            self.illegal_attribute(name, key, value, *span);
+                        for (key, value) in element.attributes() {
+                            self.illegal_attribute(name, key, &value, span);
                         }
-                        self.unknown(out, name, children);
+                        self.unknown(out, name, element.children());
                     } else {
-                        self.element(out, name, attributes, children, *span);
+                        self.element(out, element);
                     }
                 }
             }
@@ -200,7 +202,7 @@ impl Renderer<'_> {
 
     /// An element outside the NarrativeBlock: a visible marker, then its content, itself
     /// rendered through the allow-list.
-    fn unknown(&mut self, out: &mut String, name: &str, children: &[NarrativeNode]) {
+    fn unknown(&mut self, out: &mut String, name: &str, children: Nodes<'_>) {
         out.push_str("<span class=\"vg-unknown\"><span class=\"vg-marker\">⟨");
         escape_into(out, name);
         out.push_str("⟩</span>");
@@ -208,14 +210,8 @@ impl Renderer<'_> {
         out.push_str("</span>");
     }
 
-    fn element(
-        &mut self,
-        out: &mut String,
-        name: &str,
-        attributes: &[(String, String)],
-        children: &[NarrativeNode],
-        span: Span,
-    ) {
+    fn element(&mut self, out: &mut String, element: NarrativeElement<'_>) {
+        let (name, span, children) = (element.name(), element.span(), element.children());
         let known = matches!(
             name,
             "paragraph"
@@ -247,13 +243,13 @@ impl Renderer<'_> {
                 (self.words.what_unknown_element)(&html::excerpt(name)),
                 "rendered as its text, with a marker",
             );
-            for (key, value) in attributes {
-                self.illegal_attribute(name, key, value, span);
+            for (key, value) in element.attributes() {
+                self.illegal_attribute(name, key, &value, span);
             }
             self.unknown(out, name, children);
             return;
         }
-        let a = self.check(name, attributes, span);
+        let a = self.check(element);
         match name {
             "paragraph" => self.wrap(out, "div", "cda-paragraph", &a, children, false),
             "content" => {
@@ -270,7 +266,7 @@ impl Renderer<'_> {
             "footnoteRef" => self.footnote_ref(out, &a),
             "renderMultiMedia" => self.multimedia(out, &a, children, span),
             "list" => {
-                self.captions(out, children, "div");
+                self.captions(out, children.clone(), "div");
                 let tag = if a.ordered { "ol" } else { "ul" };
                 self.wrap_but_captions(out, tag, "cda-list", &a, children)
             }
@@ -279,7 +275,7 @@ impl Renderer<'_> {
                 out.push_str("<table");
                 a.write(out);
                 out.push('>');
-                self.captions(out, children, "caption");
+                self.captions(out, children.clone(), "caption");
                 self.nodes_but_captions(out, children, true, true);
                 out.push_str("</table>");
             }
@@ -302,7 +298,7 @@ impl Renderer<'_> {
         tag: &str,
         class: &str,
         a: &Checked,
-        children: &[NarrativeNode],
+        children: Nodes<'_>,
         structural: bool,
     ) {
         self.open(out, tag, class, a);
@@ -319,7 +315,7 @@ impl Renderer<'_> {
         tag: &str,
         class: &str,
         a: &Checked,
-        children: &[NarrativeNode],
+        children: Nodes<'_>,
     ) {
         self.open(out, tag, class, a);
         self.nodes_but_captions(out, children, true, true);
@@ -336,18 +332,14 @@ impl Renderer<'_> {
     }
 
     /// Writes the `caption` children of a list or table first, as `tag` elements.
-    fn captions(&mut self, out: &mut String, children: &[NarrativeNode], tag: &str) {
-        for c in children {
-            if let NarrativeNode::Element { name, foreign: false, attributes, children, span } = c {
-                if name == "caption" {
-                    let a = self.check(name, attributes, *span);
-                    self.wrap(out, tag, "cda-caption", &a, children, false);
-                }
-            }
+    fn captions(&mut self, out: &mut String, children: Nodes<'_>, tag: &str) {
+        for caption in children.filter_map(|c| c.element_named("caption")) {
+            let a = self.check(caption);
+            self.wrap(out, tag, "cda-caption", &a, caption.children(), false);
         }
     }
 
-    fn link(&mut self, out: &mut String, a: &Checked, children: &[NarrativeNode], span: Span) {
+    fn link(&mut self, out: &mut String, a: &Checked, children: Nodes<'_>, span: Span) {
         let target = a.href.as_deref().map(html::link_target);
         match target {
             Some(LinkTarget::Internal(id)) => {
@@ -395,7 +387,7 @@ impl Renderer<'_> {
         }
     }
 
-    fn link_rest(&mut self, out: &mut String, a: &Checked, children: &[NarrativeNode]) {
+    fn link_rest(&mut self, out: &mut String, a: &Checked, children: Nodes<'_>) {
         if let Some(title) = &a.title {
             out.push_str(" title=\"");
             escape_into(out, title);
@@ -407,7 +399,7 @@ impl Renderer<'_> {
         out.push_str("</a>");
     }
 
-    fn footnote(&mut self, out: &mut String, a: &Checked, children: &[NarrativeNode]) {
+    fn footnote(&mut self, out: &mut String, a: &Checked, children: Nodes<'_>) {
         self.next_footnote += 1;
         let n = self.next_footnote;
         out.push_str(&format!(
@@ -464,9 +456,11 @@ impl Renderer<'_> {
 
     /// Checks every attribute of a NarrativeBlock element against the schema and its value
     /// against what the attribute may hold.
-    fn check(&mut self, element: &str, attributes: &[(String, String)], span: Span) -> Checked {
+    fn check(&mut self, node: NarrativeElement<'_>) -> Checked {
+        let (element, span) = (node.name(), node.span());
         let mut a = Checked::default();
-        for (key, value) in attributes {
+        for (key, value) in node.attributes() {
+            let value = &*value;
             if !legal(element, key) {
                 self.illegal_attribute(element, key, value, span);
                 continue;
@@ -478,7 +472,7 @@ impl Renderer<'_> {
                 escape_into(&mut a.extra, v);
                 a.extra.push('"');
             };
-            match key.as_str() {
+            match key {
                 "ID" => {
                     if !value.trim().is_empty() {
                         a.id = Some(html::narrative_id(value));
@@ -491,10 +485,10 @@ impl Renderer<'_> {
                     "delete" => a.revised = Some("delete"),
                     _ => self.bad_value(element, key, value, span),
                 },
-                "href" => a.href = Some(value.clone()),
-                "title" => a.title = Some(value.clone()),
-                "referencedObject" => a.referenced_object = Some(value.clone()),
-                "IDREF" => a.idref = Some(value.clone()),
+                "href" => a.href = Some(value.to_string()),
+                "title" => a.title = Some(value.to_string()),
+                "referencedObject" => a.referenced_object = Some(value.to_string()),
+                "IDREF" => a.idref = Some(value.to_string()),
                 "listType" => match value.trim() {
                     "ordered" => a.ordered = true,
                     "unordered" => {}
@@ -509,7 +503,7 @@ impl Renderer<'_> {
                     None => self.bad_value(element, key, value, span),
                 },
                 "align" | "valign" | "scope" | "frame" | "rules" => {
-                    let allowed = match key.as_str() {
+                    let allowed = match key {
                         "align" => ALIGN,
                         "valign" => VALIGN,
                         "scope" => SCOPE,
@@ -570,6 +564,6 @@ impl Renderer<'_> {
     }
 }
 
-fn is_caption(node: &NarrativeNode) -> bool {
-    matches!(node, NarrativeNode::Element { name, foreign: false, .. } if name == "caption")
+fn is_caption(node: NarrativeNode<'_>) -> bool {
+    node.element_named("caption").is_some()
 }

@@ -2,15 +2,17 @@
 //! reference such as `originalText/reference/@value="#resultat-01"` yields the text the
 //! laboratory wrote), and line:column of spans.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
-use crate::model::body::{Body, NarrativeNode, Section};
+use crate::model::body::{Body, Section};
 use crate::model::ClinicalDocument;
+use crate::model::{NarrativeElement, NarrativeNode, Nodes};
 use crate::xml::{LineIndex, Position, Span};
 
 /// Context shared by every extraction step of one document.
 pub(crate) struct Reader<'a> {
-    by_id: HashMap<&'a str, &'a NarrativeNode>,
+    by_id: HashMap<Cow<'a, str>, NarrativeElement<'a>>,
     lines: Option<&'a LineIndex>,
 }
 
@@ -21,7 +23,7 @@ impl<'a> Reader<'a> {
             let mut stack: Vec<&Section> = sections.iter().collect();
             while let Some(section) = stack.pop() {
                 if let Some(text) = &section.text {
-                    index_ids(&text.nodes, &mut by_id);
+                    index_ids(text.nodes(), &mut by_id);
                 }
                 stack.extend(section.sections.iter());
             }
@@ -41,33 +43,33 @@ impl<'a> Reader<'a> {
         let id = id.strip_prefix('#').unwrap_or(id);
         let node = self.by_id.get(id)?;
         let mut text = String::new();
-        collect_text(node, &mut text);
+        collect_text(NarrativeNode::Element(*node), &mut text);
         let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
         (!text.is_empty()).then_some(text)
     }
 }
 
 /// Records every element carrying an `ID`, outermost first (the first of a duplicated ID wins).
-fn index_ids<'a>(nodes: &'a [NarrativeNode], by_id: &mut HashMap<&'a str, &'a NarrativeNode>) {
+fn index_ids<'a>(nodes: Nodes<'a>, by_id: &mut HashMap<Cow<'a, str>, NarrativeElement<'a>>) {
     for node in nodes {
-        if let NarrativeNode::Element { attributes, children, .. } = node {
-            if let Some((_, id)) = attributes.iter().find(|(name, _)| name == "ID") {
-                by_id.entry(id.as_str()).or_insert(node);
+        if let NarrativeNode::Element(element) = node {
+            if let Some(id) = element.attribute("ID") {
+                by_id.entry(id).or_insert(element);
             }
-            index_ids(children, by_id);
+            index_ids(element.children(), by_id);
         }
     }
 }
 
 /// The text below a narrative node; `br` and table cells become spaces.
-fn collect_text(node: &NarrativeNode, out: &mut String) {
+fn collect_text(node: NarrativeNode<'_>, out: &mut String) {
     match node {
-        NarrativeNode::Text { text, .. } => out.push_str(text),
-        NarrativeNode::Element { name, children, .. } => {
-            if matches!(name.as_str(), "br" | "td" | "th" | "tr" | "paragraph" | "item") {
+        NarrativeNode::Text(text) => out.push_str(&text.text()),
+        NarrativeNode::Element(element) => {
+            if matches!(element.name(), "br" | "td" | "th" | "tr" | "paragraph" | "item") {
                 out.push(' ');
             }
-            for child in children {
+            for child in element.children() {
                 collect_text(child, out);
             }
         }

@@ -11,7 +11,7 @@ pub mod span;
 pub mod tree;
 
 pub use span::{LineIndex, Position, Span};
-pub use tree::{NodeId, Ns, Tree};
+pub use tree::{Children, NodeId, Ns, Tree};
 
 /// The explicit limits applied while reading. Each one, when hit, is reported as a finding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -357,6 +357,8 @@ pub(crate) fn resolve_entity(name: &str) -> Option<char> {
     }
 }
 
+/// The children of a node, in document order ([`Tree::children`]).
+#[derive(Clone)]
 pub struct Children<'t> {
     tree: &'t Tree,
     next: u32,
