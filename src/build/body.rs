@@ -106,30 +106,49 @@ impl Ctx<'_> {
         section
     }
 
-    fn statement(&mut self, node: NodeId, path: &mut Vec<String>, in_pdf_copy: bool) -> Statement {
+    fn statement(&mut self, node: NodeId, path: &mut Vec<String>, in_pdf_copy: bool) -> Box<Statement> {
         let t = self.tree;
         let kind = t.local_name(node).to_string();
-        let text_node = t.child(node, "text");
-        let mut s = Statement {
+        // one pass over the children finds what the statement's own fields read (seven
+        // lookups by name did: a statement is the model's most frequent element)
+        let (mut template_ids, mut ids) = (Vec::new(), Vec::new());
+        let (mut text_node, mut code_node, mut status_node, mut time_node) = (None, None, None, None);
+        for child in t.elements(node) {
+            if t.ns(child) != Ns::HL7 {
+                continue;
+            }
+            match t.local_name(child) {
+                "templateId" => template_ids.push(self.identifier(child)),
+                "id" => ids.push(self.identifier(child)),
+                "code" => _ = code_node.get_or_insert(child),
+                "text" => _ = text_node.get_or_insert(child),
+                "statusCode" => _ = status_node.get_or_insert(child),
+                "effectiveTime" => _ = time_node.get_or_insert(child),
+                _ => {}
+            }
+        }
+        // boxed where it is built: a statement is large, and moving it into its parent's
+        // relationships would copy it at every level
+        let mut s = Box::new(Statement {
             class_code: attr(t, node, "classCode"),
             mood_code: attr(t, node, "moodCode"),
             negation: attr(t, node, "negationInd").map(|v| v == "true"),
             xml_id: attr(t, node, "ID"),
-            template_ids: self.identifiers(node, "templateId"),
-            ids: self.identifiers(node, "id"),
-            code: self.child_code(node, "code"),
+            template_ids,
+            ids,
+            code: code_node.map(|n| self.code(n)),
             text_reference: text_node.and_then(|n| t.child(n, "reference")).and_then(|r| attr(t, r, "value")),
             text: text_node.and_then(|n| {
                 let own: String =
                     t.children(n).filter(|&c| t.is_text(c)).map(|c| t.text(c).into_owned()).collect();
                 Some(super::common::normalize_space(&own)).filter(|s| !s.is_empty())
             }),
-            status: t.child(node, "statusCode").and_then(|n| attr(t, n, "code")),
-            effective_time: self.child_interval(node, "effectiveTime"),
+            status: status_node.and_then(|n| attr(t, n, "code")),
+            effective_time: time_node.and_then(|n| self.interval(n)),
             span: t.span(node),
             kind,
             ..Statement::default()
-        };
+        });
         for child in t.elements(node) {
             if t.ns(child) != Ns::HL7 {
                 continue;

@@ -78,7 +78,7 @@ pub struct Section {
 pub struct Entry {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub type_code: Option<String>,
-    pub statement: Statement,
+    pub statement: Box<Statement>,
     pub span: Span,
 }
 
@@ -145,7 +145,7 @@ pub struct Relationship {
     pub inversion: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sequence_number: Option<String>,
-    pub statement: Statement,
+    pub statement: Box<Statement>,
 }
 
 /// A participation of an entity in a statement (the drug of a substanceAdministration, the

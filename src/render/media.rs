@@ -93,7 +93,7 @@ fn find_statement<'s>(statements: impl Iterator<Item = &'s Statement>, id: &str)
         if s.xml_id.as_deref().map(str::trim) == Some(id) {
             return Some(s);
         }
-        stack.extend(s.relationships.iter().map(|r| &r.statement));
+        stack.extend(s.relationships.iter().map(|r| &*r.statement));
     }
     None
 }
@@ -131,7 +131,7 @@ impl Renderer<'_> {
                 let mut all = Vec::new();
                 let mut stack: Vec<&crate::model::Section> = sections.iter().collect();
                 while let Some(s) = stack.pop() {
-                    all.extend(s.entries.iter().map(|e| &e.statement));
+                    all.extend(s.entries.iter().map(|e| &*e.statement));
                     stack.extend(s.sections.iter());
                 }
                 all
