@@ -7,7 +7,7 @@ use crate::model::body::{
 use crate::model::Narrative;
 use crate::xml::{NodeId, Ns, Span};
 
-use super::common::{attr, located_text, text};
+use super::common::{attr, attrs, located_text, text};
 use super::Ctx;
 
 /// templateId of the French "copie PDF" section (FR-Document-PDF-copie).
@@ -129,11 +129,13 @@ impl Ctx<'_> {
         }
         // boxed where it is built: a statement is large, and moving it into its parent's
         // relationships would copy it at every level
+        let [class_code, mood_code, negation, xml_id] =
+            attrs(t, node, ["classCode", "moodCode", "negationInd", "ID"]);
         let mut s = Box::new(Statement {
-            class_code: attr(t, node, "classCode"),
-            mood_code: attr(t, node, "moodCode"),
-            negation: attr(t, node, "negationInd").map(|v| v == "true"),
-            xml_id: attr(t, node, "ID"),
+            class_code,
+            mood_code,
+            negation: negation.map(|v| v == "true"),
+            xml_id,
             template_ids,
             ids,
             code: code_node.map(|n| self.code(n)),
@@ -256,18 +258,20 @@ impl Ctx<'_> {
             v.rsplit_once(':').map(|(_, local)| local).unwrap_or(v).to_string()
         });
         let coded = matches!(xsi_type.as_deref(), Some("CD" | "CE" | "CV" | "CS" | "CO"));
+        let [value, unit, inclusive, null_flavor, representation] =
+            attrs(t, node, ["value", "unit", "inclusive", "nullFlavor", "representation"]);
         let mut v = Value {
-            value: attr(t, node, "value"),
-            unit: attr(t, node, "unit"),
-            inclusive: attr(t, node, "inclusive").map(|v| v == "true"),
-            null_flavor: attr(t, node, "nullFlavor"),
+            value,
+            unit,
+            inclusive: inclusive.map(|v| v == "true"),
+            null_flavor,
             span: t.span(node),
             ..Value::default()
         };
         if coded {
             v.code = Some(self.code(node));
         } else if matches!(xsi_type.as_deref(), Some("ST" | "ED" | "SC") | None) {
-            let base64 = attr(t, node, "representation").as_deref() == Some("B64");
+            let base64 = representation.as_deref() == Some("B64");
             if !base64 {
                 v.text = text(t, node);
             }

@@ -15,6 +15,28 @@ pub(crate) fn attr(tree: &Tree, node: NodeId, name: &str) -> Option<String> {
     tree.attr(node, name).map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
 }
 
+/// What [`attr`] gives for each of `names` (at most 32), read in one pass over the element's
+/// attributes instead of a search per name: the builders of the most frequent elements
+/// (identifiers, codes, values, statements) each read four or five attributes, most absent.
+pub(crate) fn attrs<const N: usize>(tree: &Tree, node: NodeId, names: [&str; N]) -> [Option<String>; N] {
+    let mut out = [const { None }; N];
+    // the first attribute of a name counts, as for `attr` (a duplicate is a reader finding)
+    let mut seen = 0u32;
+    for a in tree.attributes(node) {
+        if a.ns() != Ns::NONE {
+            continue;
+        }
+        let name = a.qualified_name();
+        if let Some(i) = names.iter().position(|n| *n == name) {
+            if seen & (1 << i) == 0 {
+                seen |= 1 << i;
+                out[i] = Some(a.value().trim().to_string()).filter(|v| !v.is_empty());
+            }
+        }
+    }
+    out
+}
+
 /// The element's text, whitespace-normalised (runs of white space become one space).
 pub(crate) fn text(tree: &Tree, node: NodeId) -> Option<String> {
     // the common case: one text child with nothing to normalise
@@ -50,12 +72,13 @@ pub(crate) fn located_text(tree: &Tree, node: NodeId) -> Option<Text> {
 impl Ctx<'_> {
     pub(crate) fn identifier(&mut self, node: NodeId) -> Identifier {
         let t = self.tree;
-        let root = attr(t, node, "root");
+        let [root, extension, assigning_authority_name, null_flavor] =
+            attrs(t, node, ["root", "extension", "assigningAuthorityName", "nullFlavor"]);
         let root_name = root.as_deref().and_then(terminology::oid_name);
         Identifier {
-            extension: attr(t, node, "extension"),
-            assigning_authority_name: attr(t, node, "assigningAuthorityName"),
-            null_flavor: attr(t, node, "nullFlavor"),
+            extension,
+            assigning_authority_name,
+            null_flavor,
             root_name,
             root,
             span: t.head_span(node),
@@ -70,8 +93,8 @@ impl Ctx<'_> {
     /// A coded element (CD/CE/CV/CS) with its label from the terminology tables.
     pub(crate) fn code(&mut self, node: NodeId) -> Code {
         let t = self.tree;
-        let code = attr(t, node, "code");
-        let code_system = attr(t, node, "codeSystem");
+        let [code, code_system, display_name, code_system_name, null_flavor] =
+            attrs(t, node, ["code", "codeSystem", "displayName", "codeSystemName", "nullFlavor"]);
         let label = match (&code_system, &code) {
             (Some(system), Some(code)) => terminology::label(system, code),
             _ => None,
@@ -98,9 +121,9 @@ impl Ctx<'_> {
             })
             .collect();
         Code {
-            display_name: attr(t, node, "displayName"),
-            code_system_name: attr(t, node, "codeSystemName"),
-            null_flavor: attr(t, node, "nullFlavor"),
+            display_name,
+            code_system_name,
+            null_flavor,
             label,
             code,
             code_system,
@@ -274,4 +297,21 @@ pub(crate) fn telecom(tree: &Tree, node: NodeId) -> Option<Telecom> {
     let value =
         if kind == TelecomKind::Other || kind == TelecomKind::Url { raw.clone() } else { rest.to_string() };
     Some(Telecom { kind, value, use_code: attr(tree, node, "use"), null, span: tree.head_span(node) })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attributes_read_in_one_pass_are_what_each_lookup_gives() {
+        let xml = r#"<code xmlns="urn:hl7-org:v3" xmlns:x="urn:x" x:code="no" code=" 2 " displayName="  " codeSystem="1.2" />"#;
+        let parsed = crate::xml::parse::parse(std::sync::Arc::from(xml), &crate::xml::Limits::default());
+        let (tree, node) = (&parsed.tree, parsed.tree.root().unwrap());
+        let names = ["code", "codeSystem", "displayName", "nullFlavor", "x:code"];
+        let each = names.map(|n| attr(tree, node, n));
+        assert_eq!(attrs(tree, node, names), each);
+        // trimmed, empty values dropped, absent ones absent, a prefixed attribute is not unprefixed
+        assert_eq!(each, [Some("2".into()), Some("1.2".into()), None, None, None]);
+    }
 }
