@@ -12,7 +12,7 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use serde::ser::{SerializeSeq, SerializeStruct};
+use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
 
 use crate::xml::{Children, NodeId, Ns, Span, Tree};
@@ -157,35 +157,24 @@ impl<'t> Iterator for Nodes<'t> {
 impl Serialize for Narrative {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut s = serializer.serialize_struct("Narrative", 2)?;
-        s.serialize_field("nodes", &Seq(self.nodes()))?;
+        s.serialize_field("nodes", &Seq(|| self.nodes()))?;
         s.serialize_field("span", &self.span)?;
         s.end()
     }
 }
 
-/// Nodes serialised as a sequence, read as they are written.
-struct Seq<'t>(Nodes<'t>);
+/// A sequence serialised from the iterator the closure makes: nodes and attributes are read
+/// from the tree as they are written.
+struct Seq<F>(F);
 
-impl Serialize for Seq<'_> {
+impl<F, I> Serialize for Seq<F>
+where
+    F: Fn() -> I,
+    I: IntoIterator,
+    I::Item: Serialize,
+{
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut seq = serializer.serialize_seq(None)?;
-        for node in self.0.clone() {
-            seq.serialize_element(&node)?;
-        }
-        seq.end()
-    }
-}
-
-/// Attributes serialised as `[name, value]` pairs.
-struct Attributes<'t>(NarrativeElement<'t>);
-
-impl Serialize for Attributes<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut seq = serializer.serialize_seq(None)?;
-        for pair in self.0.attributes() {
-            seq.serialize_element(&pair)?;
-        }
-        seq.end()
+        serializer.collect_seq((self.0)())
     }
 }
 
@@ -203,12 +192,12 @@ impl Serialize for NarrativeNode<'_> {
                     s.skip_field("foreign")?;
                 }
                 if e.attributes().next().is_some() {
-                    s.serialize_field("attributes", &Attributes(*e))?;
+                    s.serialize_field("attributes", &Seq(|| e.attributes()))?;
                 } else {
                     s.skip_field("attributes")?;
                 }
                 if e.children().next().is_some() {
-                    s.serialize_field("children", &Seq(e.children()))?;
+                    s.serialize_field("children", &Seq(|| e.children()))?;
                 } else {
                     s.skip_field("children")?;
                 }
