@@ -1,9 +1,27 @@
 //! Profiling helper: reads the given files N times, optionally stopping after a stage.
-//! `cargo run --release --example readloop -- N [decode|tokenize|parse|borrowed|full] FILES...`
+//! `cargo run --release --example readloop -- N [decode|tokenize|parse|tree|borrowed|full] FILES...`
 //! It allocates with the binaries' allocator (mimalloc), as the benchmarks do.
 
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: Counting = Counting;
+
+/// mimalloc, counting allocations (printed on stderr when `READLOOP_COUNT` is set).
+struct Counting;
+static ALLOCATIONS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+unsafe impl std::alloc::GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        unsafe { mimalloc::MiMalloc.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
+        unsafe { mimalloc::MiMalloc.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new_size: usize) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        unsafe { mimalloc::MiMalloc.realloc(ptr, layout, new_size) }
+    }
+}
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -25,12 +43,20 @@ fn main() {
                 "parse" => {
                     vigie::xml::parse::parse(vigie::xml::decode::decode(d).text, &limits).tree.node_count()
                 }
+                "tree" => {
+                    vigie::xml::parse::parse(vigie::xml::decode::decode_shared(shared.clone()).text, &limits)
+                        .tree
+                        .node_count()
+                }
                 "borrowed" => vigie::read_bytes(d, &limits).findings.len(),
                 _ => vigie::read_shared(shared.clone(), &limits).findings.len(),
             };
         }
     }
     println!("{total}");
+    if std::env::var_os("READLOOP_COUNT").is_some() {
+        eprintln!("allocations: {}", ALLOCATIONS.load(std::sync::atomic::Ordering::Relaxed));
+    }
 }
 
 fn tokenize(text: &str) -> usize {

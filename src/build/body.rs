@@ -4,7 +4,7 @@ use crate::model::body::{
     Attachment, AttachmentKind, Body, Entry, NonXmlBody, Participation, Relationship, Section, Statement,
     Value,
 };
-use crate::model::Narrative;
+use crate::model::{Narrative, Str};
 use crate::xml::{NodeId, Ns, Span};
 
 use super::common::{attr, attrs, located_text, text};
@@ -108,7 +108,7 @@ impl Ctx<'_> {
 
     fn statement(&mut self, node: NodeId, path: &mut Vec<String>, in_pdf_copy: bool) -> Box<Statement> {
         let t = self.tree;
-        let kind = t.local_name(node).to_string();
+        let kind = Str::from(t.local_name(node));
         // one pass over the children finds what the statement's own fields read (seven
         // lookups by name did: a statement is the model's most frequent element)
         let (mut template_ids, mut ids) = (Vec::new(), Vec::new());
@@ -143,7 +143,7 @@ impl Ctx<'_> {
             text: text_node.and_then(|n| {
                 let own: String =
                     t.children(n).filter(|&c| t.is_text(c)).map(|c| t.text(c).into_owned()).collect();
-                Some(super::common::normalize_space(&own)).filter(|s| !s.is_empty())
+                Some(super::common::normalize_space(&own)).filter(|s| !s.is_empty()).map(Str::from)
             }),
             status: status_node.and_then(|n| attr(t, n, "code")),
             effective_time: time_node.and_then(|n| self.interval(n)),
@@ -186,9 +186,9 @@ impl Ctx<'_> {
                     if let Some(inner) = t.elements(child).find(|&c| is_statement(t, c)) {
                         let statement = self.statement(inner, path, in_pdf_copy);
                         s.relationships.push(Relationship {
-                            via: name.to_string(),
+                            via: name.into(),
                             type_code: attr(t, child, "typeCode"),
-                            inversion: attr(t, child, "inversionInd").map(|v| v == "true"),
+                            inversion: attr::<Str>(t, child, "inversionInd").map(|v| v == "true"),
                             sequence_number: t
                                 .child(child, "sequenceNumber")
                                 .and_then(|n| attr(t, n, "value")),
@@ -211,7 +211,7 @@ impl Ctx<'_> {
     fn participation(&mut self, node: NodeId) -> Participation {
         let t = self.tree;
         let mut p = Participation {
-            via: t.local_name(node).to_string(),
+            via: t.local_name(node).into(),
             type_code: attr(t, node, "typeCode"),
             codes: Vec::new(),
             names: Vec::new(),
@@ -253,9 +253,9 @@ impl Ctx<'_> {
 
     pub(crate) fn value(&mut self, node: NodeId) -> Value {
         let t = self.tree;
-        let xsi_type = t.attr_ns(node, Ns::XSI, "type").map(|v| {
+        let xsi_type: Option<Str> = t.attr_ns(node, Ns::XSI, "type").map(|v| {
             let v = v.trim();
-            v.rsplit_once(':').map(|(_, local)| local).unwrap_or(v).to_string()
+            v.rsplit_once(':').map(|(_, local)| local).unwrap_or(v).into()
         });
         let coded = matches!(xsi_type.as_deref(), Some("CD" | "CE" | "CV" | "CS" | "CO"));
         let [value, unit, inclusive, null_flavor, representation] =
@@ -269,7 +269,7 @@ impl Ctx<'_> {
             ..Value::default()
         };
         if coded {
-            v.code = Some(self.code(node));
+            v.code = Some(Box::new(self.code(node)));
         } else if matches!(xsi_type.as_deref(), Some("ST" | "ED" | "SC") | None) {
             let base64 = representation.as_deref() == Some("B64");
             if !base64 {

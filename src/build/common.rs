@@ -4,6 +4,7 @@ use crate::diag::Finding;
 use crate::model::common::{
     Address, Code, CodeQualifier, Identifier, NamePart, NamePartKind, PersonName, Telecom, TelecomKind, Text,
 };
+use crate::model::str::Str;
 use crate::model::time::{Interval, Timestamp};
 use crate::terminology;
 use crate::xml::{NodeId, Ns, Tree};
@@ -11,14 +12,20 @@ use crate::xml::{NodeId, Ns, Tree};
 use super::Ctx;
 
 /// A non-empty, trimmed attribute value.
-pub(crate) fn attr(tree: &Tree, node: NodeId, name: &str) -> Option<String> {
-    tree.attr(node, name).map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
+pub(crate) fn attr<S: for<'a> From<&'a str>>(tree: &Tree, node: NodeId, name: &str) -> Option<S> {
+    let value = tree.attr(node, name)?;
+    let value = value.trim();
+    (!value.is_empty()).then(|| S::from(value))
 }
 
 /// What [`attr`] gives for each of `names` (at most 32), read in one pass over the element's
 /// attributes instead of a search per name: the builders of the most frequent elements
 /// (identifiers, codes, values, statements) each read four or five attributes, most absent.
-pub(crate) fn attrs<const N: usize>(tree: &Tree, node: NodeId, names: [&str; N]) -> [Option<String>; N] {
+pub(crate) fn attrs<S: for<'a> From<&'a str>, const N: usize>(
+    tree: &Tree,
+    node: NodeId,
+    names: [&str; N],
+) -> [Option<S>; N] {
     let mut out = [const { None }; N];
     // the first attribute of a name counts, as for `attr` (a duplicate is a reader finding)
     let mut seen = 0u32;
@@ -30,7 +37,11 @@ pub(crate) fn attrs<const N: usize>(tree: &Tree, node: NodeId, names: [&str; N])
         if let Some(i) = names.iter().position(|n| *n == name) {
             if seen & (1 << i) == 0 {
                 seen |= 1 << i;
-                out[i] = Some(a.value().trim().to_string()).filter(|v| !v.is_empty());
+                let value = a.value();
+                let value = value.trim();
+                if !value.is_empty() {
+                    out[i] = Some(S::from(value));
+                }
             }
         }
     }
@@ -38,7 +49,7 @@ pub(crate) fn attrs<const N: usize>(tree: &Tree, node: NodeId, names: [&str; N])
 }
 
 /// The element's text, whitespace-normalised (runs of white space become one space).
-pub(crate) fn text(tree: &Tree, node: NodeId) -> Option<String> {
+pub(crate) fn text<S: for<'a> From<&'a str> + From<String>>(tree: &Tree, node: NodeId) -> Option<S> {
     // the common case: one text child with nothing to normalise
     let mut children = tree.children(node);
     if let (Some(only), None) = (children.next(), children.next()) {
@@ -46,11 +57,11 @@ pub(crate) fn text(tree: &Tree, node: NodeId) -> Option<String> {
             let raw = tree.text(only);
             let trimmed = raw.trim();
             if !trimmed.contains(|c: char| c.is_whitespace() && c != ' ') && !trimmed.contains("  ") {
-                return Some(trimmed.to_string()).filter(|t| !t.is_empty());
+                return (!trimmed.is_empty()).then(|| S::from(trimmed));
             }
         }
     }
-    Some(normalize_space(&tree.text_content(node))).filter(|t| !t.is_empty())
+    Some(normalize_space(&tree.text_content(node))).filter(|t| !t.is_empty()).map(S::from)
 }
 
 /// Runs of white space become one space; leading and trailing space go.
@@ -93,7 +104,7 @@ impl Ctx<'_> {
     /// A coded element (CD/CE/CV/CS) with its label from the terminology tables.
     pub(crate) fn code(&mut self, node: NodeId) -> Code {
         let t = self.tree;
-        let [code, code_system, display_name, code_system_name, null_flavor] =
+        let [code, code_system, display_name, code_system_name, null_flavor]: [Option<Str>; 5] =
             attrs(t, node, ["code", "codeSystem", "displayName", "codeSystemName", "nullFlavor"]);
         let label = match (&code_system, &code) {
             (Some(system), Some(code)) => terminology::label(system, code),
@@ -108,7 +119,7 @@ impl Ctx<'_> {
                     s.push_str(&t.text(c));
                 }
             }
-            Some(normalize_space(&s)).filter(|s| !s.is_empty())
+            Some(normalize_space(&s)).filter(|s| !s.is_empty()).map(Str::from)
         });
         let original_text_reference =
             original.and_then(|o| t.child(o, "reference")).and_then(|r| attr(t, r, "value"));
@@ -141,7 +152,7 @@ impl Ctx<'_> {
 
     /// A timestamp from `@value`; an unreadable one is reported and dropped.
     pub(crate) fn timestamp(&mut self, node: NodeId) -> Option<Timestamp> {
-        let value = attr(self.tree, node, "value")?;
+        let value: Str = attr(self.tree, node, "value")?;
         match Timestamp::parse(&value) {
             Ok(ts) => Some(ts),
             Err(error) => {
@@ -278,7 +289,7 @@ pub(crate) fn address(tree: &Tree, node: NodeId) -> Address {
 
 pub(crate) fn telecom(tree: &Tree, node: NodeId) -> Option<Telecom> {
     let raw = attr(tree, node, "value");
-    let null = attr(tree, node, "nullFlavor").is_some();
+    let null = attr::<Str>(tree, node, "nullFlavor").is_some();
     let raw = match raw {
         Some(raw) => raw,
         None if null => String::new(),
@@ -309,7 +320,7 @@ mod tests {
         let parsed = crate::xml::parse::parse(std::sync::Arc::from(xml), &crate::xml::Limits::default());
         let (tree, node) = (&parsed.tree, parsed.tree.root().unwrap());
         let names = ["code", "codeSystem", "displayName", "nullFlavor", "x:code"];
-        let each = names.map(|n| attr(tree, node, n));
+        let each = names.map(|n| attr::<Str>(tree, node, n));
         assert_eq!(attrs(tree, node, names), each);
         // trimmed, empty values dropped, absent ones absent, a prefixed attribute is not unprefixed
         assert_eq!(each, [Some("2".into()), Some("1.2".into()), None, None, None]);

@@ -144,7 +144,7 @@ impl Ctx<'_> {
     /// The INS and the identity traits the référentiel INS requires beside it.
     fn ins_status(&mut self, p: &Patient) -> Option<InsStatus> {
         let ins = p.ids.iter().find(|i| i.kind.is_ins())?;
-        let value = ins.id.extension.clone().unwrap_or_default();
+        let value = ins.id.extension.as_deref().unwrap_or_default().to_string();
         let key_ok = ins.nir_check.as_ref().map(|c| c.key_ok).unwrap_or(false);
         if let Some(check) = &ins.nir_check {
             if !check.key_ok {

@@ -151,7 +151,7 @@ impl Extractor<'_> {
             "act" if is_concern(s) => {
                 let inner = Context {
                     concern: Some(Concern {
-                        status: s.status.clone(),
+                        status: s.status.as_deref().map(String::from),
                         effective_time: s.effective_time.clone().filter(|t| !t.is_empty()),
                         span: s.span,
                     }),
@@ -185,18 +185,21 @@ impl Extractor<'_> {
 
     /// One statement as an item.
     fn item(&self, s: &Statement, category: Category, context: &Context) -> ClinicalItem {
-        let text =
-            s.text_reference.as_deref().and_then(|r| self.reader.resolve(r)).or_else(|| s.text.clone());
+        let text = s
+            .text_reference
+            .as_deref()
+            .and_then(|r| self.reader.resolve(r))
+            .or_else(|| s.text.as_deref().map(String::from));
         let mut item = ClinicalItem {
-            statement: s.kind.clone(),
+            statement: s.kind.to_string(),
             label: None,
             label_source: None,
             code: None,
             kind: None,
             value: None,
             negated: s.negation == Some(true),
-            mood: s.mood_code.clone().filter(|m| m != "EVN"),
-            status: s.status.clone(),
+            mood: s.mood_code.as_deref().map(String::from).filter(|m| m != "EVN"),
+            status: s.status.as_deref().map(String::from),
             clinical_status: None,
             effective_time: s.effective_time.clone().filter(|t| !t.is_empty()),
             concern: context.concern.clone(),
@@ -212,7 +215,7 @@ impl Extractor<'_> {
             details: Vec::new(),
             performers: performers(&s.participations),
             comments: Vec::new(),
-            text_reference: s.text_reference.clone(),
+            text_reference: s.text_reference.as_deref().map(String::from),
             text,
             span: s.span,
             position: self.reader.position(s.span),
@@ -322,7 +325,7 @@ impl Extractor<'_> {
             .map(|c| self.coded(c))
             .unwrap_or_else(|| Coded { span: p.span, ..Coded::default() });
         if coded.label.is_none() {
-            coded.label = p.names.first().cloned();
+            coded.label = p.names.first().map(String::from);
         }
         meaningful(coded)
     }
@@ -407,14 +410,14 @@ impl Extractor<'_> {
             .as_ref()
             .and_then(|c| c.label.clone())
             .or_else(|| s.text_reference.as_deref().and_then(|r| self.reader.resolve(r)))
-            .or_else(|| s.text.clone())
+            .or_else(|| s.text.as_deref().map(String::from))
             .or_else(|| code.as_ref().and_then(|c| c.code.clone()));
         Reaction {
             label,
             code,
             severity,
             effective_time: s.effective_time.clone().filter(|t| !t.is_empty()),
-            text_reference: s.text_reference.clone(),
+            text_reference: s.text_reference.as_deref().map(String::from),
             span: s.span,
             position: self.reader.position(s.span),
         }
@@ -422,7 +425,7 @@ impl Extractor<'_> {
 
     /// A reason: the coded value of an observation, else the statement's code.
     fn reason(&self, s: &Statement) -> Option<Coded> {
-        let value: Option<&Code> = s.values.first().and_then(|v| v.code.as_ref());
+        let value: Option<&Code> = s.values.first().and_then(|v| v.code.as_deref());
         value
             .map(|c| self.coded(c))
             .and_then(meaningful)
@@ -432,7 +435,7 @@ impl Extractor<'_> {
                     .text_reference
                     .as_deref()
                     .and_then(|r| self.reader.resolve(r))
-                    .or_else(|| s.text.clone())?;
+                    .or_else(|| s.text.as_deref().map(String::from))?;
                 Some(Coded { label: Some(text), span: s.span, ..Coded::default() })
             })
     }
@@ -458,7 +461,11 @@ impl Extractor<'_> {
             code: s.code.as_ref().map(|c| self.coded(c)).and_then(meaningful),
             value: s.values.first().and_then(|v| self.value(v)),
             effective_time: s.effective_time.clone().filter(|t| !t.is_empty()),
-            text: s.text_reference.as_deref().and_then(|r| self.reader.resolve(r)).or_else(|| s.text.clone()),
+            text: s
+                .text_reference
+                .as_deref()
+                .and_then(|r| self.reader.resolve(r))
+                .or_else(|| s.text.as_deref().map(String::from)),
             span: s.span,
         }
     }

@@ -145,7 +145,7 @@ impl Extractor<'_> {
                 .filter(|t| !t.is_empty())
                 .or_else(|| code.as_ref().and_then(|c| c.label.clone())),
             code,
-            xml_id: section.xml_id.clone(),
+            xml_id: section.xml_id.as_deref().map(String::from),
             items,
             narrative,
             span: section.span,

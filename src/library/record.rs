@@ -25,9 +25,9 @@ pub struct Coded {
 
 impl Coded {
     fn of(code: &crate::model::Code) -> Option<Self> {
-        let value = code.code.clone()?;
+        let value = code.code.as_deref()?.to_string();
         let label = code.text();
-        Some(Self { code: value, system: code.code_system.clone(), label })
+        Some(Self { code: value, system: code.code_system.as_deref().map(String::from), label })
     }
 }
 
@@ -276,8 +276,12 @@ impl Record {
                 .or(actor.ids.first())
                 .and_then(|i| identifier_key(&i.id));
             let specialty = actor.specialty.as_ref().and_then(|s| {
-                let code = s.code.code.clone()?;
-                Some(Coded { code, system: s.code.code_system.clone(), label: s.display() })
+                let code = s.code.code.as_deref()?.to_string();
+                Some(Coded {
+                    code,
+                    system: s.code.code_system.as_deref().map(String::from),
+                    label: s.display(),
+                })
             });
             let profession = actor.specialty.as_ref().and_then(|s| {
                 let code = s.profession_code.clone()?;

@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use crate::model::common::{Code, Identifier, Text};
 use crate::model::narrative::Narrative;
+use crate::model::str::Str;
 use crate::model::time::Interval;
 use crate::xml::Span;
 
@@ -29,16 +30,16 @@ pub enum Body {
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct NonXmlBody {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub media_type: Option<String>,
+    pub media_type: Option<Str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub representation: Option<String>,
+    pub representation: Option<Str>,
     /// `DF` means deflate.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub compression: Option<String>,
+    pub compression: Option<Str>,
     /// An external file reference (`reference/@value`), resolved only inside the opened
     /// package or folder, never over the network.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
+    pub reference: Option<Str>,
     /// The index of the payload in [`ClinicalDocument::attachments`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attachment: Option<usize>,
@@ -50,7 +51,7 @@ pub struct NonXmlBody {
 pub struct Section {
     /// The section's `ID` attribute.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<String>,
+    pub xml_id: Option<Str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub template_ids: Vec<Identifier>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -62,7 +63,7 @@ pub struct Section {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<Narrative>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub language: Option<String>,
+    pub language: Option<Str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub entries: Vec<Entry>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -77,7 +78,7 @@ pub struct Section {
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Entry {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub type_code: Option<String>,
+    pub type_code: Option<Str>,
     pub statement: Box<Statement>,
     pub span: Span,
 }
@@ -88,16 +89,16 @@ pub struct Entry {
 #[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct Statement {
     /// The element name: `observation`, `organizer`, `act`, ...
-    pub kind: String,
+    pub kind: Str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub class_code: Option<String>,
+    pub class_code: Option<Str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub mood_code: Option<String>,
+    pub mood_code: Option<Str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub negation: Option<bool>,
     /// The element's `ID` attribute (observationMedia and regionOfInterest are referenced by it).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<String>,
+    pub xml_id: Option<Str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub template_ids: Vec<Identifier>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -106,11 +107,11 @@ pub struct Statement {
     pub code: Option<Code>,
     /// `text/reference/@value`: the narrative element this statement is written in.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub text_reference: Option<String>,
+    pub text_reference: Option<Str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub text: Option<String>,
+    pub text: Option<Str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+    pub status: Option<Str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub effective_time: Option<Interval>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -138,13 +139,13 @@ pub struct Statement {
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Relationship {
     /// The element that links them: `entryRelationship`, `component`, `referenceRange`...
-    pub via: String,
+    pub via: Str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub type_code: Option<String>,
+    pub type_code: Option<Str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub inversion: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sequence_number: Option<String>,
+    pub sequence_number: Option<Str>,
     pub statement: Box<Statement>,
 }
 
@@ -153,13 +154,13 @@ pub struct Relationship {
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Participation {
     /// The element name: `consumable`, `product`, `specimen`, `performer`, `author`, `participant`, `subject`...
-    pub via: String,
+    pub via: Str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub type_code: Option<String>,
+    pub type_code: Option<Str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub codes: Vec<Code>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub names: Vec<String>,
+    pub names: Vec<Str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub ids: Vec<Identifier>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -171,18 +172,19 @@ pub struct Participation {
 #[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct Value {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub xsi_type: Option<String>,
+    pub xsi_type: Option<Str>,
     /// `@value` as written (a number, a boolean, a timestamp).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
+    pub value: Option<Str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub unit: Option<String>,
-    /// For CD/CE/CV values.
+    pub unit: Option<Str>,
+    /// For CD/CE/CV values (boxed: most values are quantities, and a `Code` is larger than
+    /// the rest of the value).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<Code>,
+    pub code: Option<Box<Code>>,
     /// Text content (ST, ED).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub text: Option<String>,
+    pub text: Option<Str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub low: Option<Box<Value>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -200,7 +202,7 @@ pub struct Value {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub inclusive: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub null_flavor: Option<String>,
+    pub null_flavor: Option<Str>,
     pub span: Span,
 }
 
@@ -221,17 +223,17 @@ pub enum AttachmentKind {
 pub struct Attachment {
     pub kind: AttachmentKind,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub media_type: Option<String>,
+    pub media_type: Option<Str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub representation: Option<String>,
+    pub representation: Option<Str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub compression: Option<String>,
+    pub compression: Option<Str>,
     /// An external reference instead of (or beside) inline content.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
+    pub reference: Option<Str>,
     /// The observationMedia's `ID`, referenced by renderMultiMedia.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<String>,
+    pub xml_id: Option<Str>,
     /// The titles of the sections it sits in, outermost first.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub section_path: Vec<String>,

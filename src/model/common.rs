@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use crate::model::str::Str;
 use crate::xml::Span;
 
 fn is_false(b: &bool) -> bool {
@@ -13,13 +14,13 @@ fn is_false(b: &bool) -> bool {
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Identifier {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub root: Option<String>,
+    pub root: Option<Str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub extension: Option<String>,
+    pub extension: Option<Str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub assigning_authority_name: Option<String>,
+    pub assigning_authority_name: Option<Str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub null_flavor: Option<String>,
+    pub null_flavor: Option<Str>,
     /// What the root OID is, when Vigie knows it (e.g. "INS-NIR", "RPPS/ADELI").
     #[serde(skip_serializing_if = "Option::is_none")]
     pub root_name: Option<&'static str>,
@@ -31,9 +32,9 @@ impl Identifier {
     pub fn display(&self) -> String {
         match (&self.root, &self.extension) {
             (Some(r), Some(e)) => format!("{e} ({r})"),
-            (Some(r), None) => r.clone(),
-            (None, Some(e)) => e.clone(),
-            (None, None) => self.null_flavor.clone().unwrap_or_default(),
+            (Some(r), None) => r.to_string(),
+            (None, Some(e)) => e.to_string(),
+            (None, None) => self.null_flavor.as_deref().unwrap_or_default().to_string(),
         }
     }
 }
@@ -43,24 +44,24 @@ impl Identifier {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, schemars::JsonSchema)]
 pub struct Code {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
+    pub code: Option<Str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub code_system: Option<String>,
+    pub code_system: Option<Str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub code_system_name: Option<String>,
+    pub code_system_name: Option<Str>,
     /// The label written in the document.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<String>,
+    pub display_name: Option<Str>,
     /// The label from Vigie's terminology tables, when the code is known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub null_flavor: Option<String>,
+    pub null_flavor: Option<Str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub original_text: Option<String>,
+    pub original_text: Option<Str>,
     /// `originalText/reference/@value`, pointing at a narrative element's ID (`#id`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub original_text_reference: Option<String>,
+    pub original_text_reference: Option<Str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub translations: Vec<Code>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -73,10 +74,10 @@ impl Code {
     /// original text, else the code itself.
     pub fn text(&self) -> String {
         self.label
+            .or(self.display_name.as_deref())
+            .or(self.original_text.as_deref())
+            .or(self.code.as_deref())
             .map(str::to_string)
-            .or_else(|| self.display_name.clone())
-            .or_else(|| self.original_text.clone())
-            .or_else(|| self.code.clone())
             .or_else(|| self.null_flavor.as_ref().map(|n| format!("nullFlavor {n}")))
             .unwrap_or_default()
     }

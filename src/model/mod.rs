@@ -10,6 +10,7 @@ pub mod common;
 pub mod header;
 pub mod identifiers;
 pub mod narrative;
+pub mod str;
 pub mod time;
 
 use serde::Serialize;
@@ -18,6 +19,7 @@ pub use body::{Attachment, AttachmentKind, Body, Entry, Section, Statement, Valu
 pub use common::{Address, Code, Identifier, PersonName, Telecom, Text};
 pub use header::{Author, Header, Organization, Patient};
 pub use narrative::{Narrative, NarrativeElement, NarrativeNode, NarrativeText, Nodes};
+pub use str::Str;
 
 /// A CDA R2 `ClinicalDocument`, read.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]

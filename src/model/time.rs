@@ -95,7 +95,7 @@ impl Fraction {
 /// logic of their own.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Timestamp {
-    raw: String,
+    raw: crate::model::str::Str,
     precision: Precision,
     year: u16,
     // Components below the precision hold their smallest value and are never shown.
@@ -232,7 +232,7 @@ impl Timestamp {
         };
 
         Ok(Timestamp {
-            raw: s.to_owned(),
+            raw: s.into(),
             precision,
             year,
             month,
@@ -247,7 +247,7 @@ impl Timestamp {
 
     /// The value as written (without surrounding whitespace).
     pub fn raw(&self) -> &str {
-        &self.raw
+        self.raw.as_str()
     }
 
     /// How much of the timestamp was written.
@@ -441,7 +441,7 @@ impl FromStr for Timestamp {
 impl Serialize for Timestamp {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut out = serializer.serialize_struct("Timestamp", 4)?;
-        out.serialize_field("raw", &self.raw)?;
+        out.serialize_field("raw", self.raw.as_str())?;
         out.serialize_field("iso", &self.to_iso())?;
         out.serialize_field("precision", &self.precision)?;
         out.serialize_field("display", &self.display())?;

@@ -35,9 +35,13 @@ fn is_reception(statement: &Statement) -> bool {
 
 impl Reader<'_> {
     pub(crate) fn comment(&self, statement: &Statement) -> Comment {
-        let reference = statement.text_reference.clone();
+        let reference = statement.text_reference.as_deref().map(String::from);
         Comment {
-            text: statement.text.clone().or_else(|| reference.as_deref().and_then(|r| self.resolve(r))),
+            text: statement
+                .text
+                .as_deref()
+                .map(String::from)
+                .or_else(|| reference.as_deref().and_then(|r| self.resolve(r))),
             reference,
             span: statement.span,
             position: self.position(statement.span),
@@ -62,7 +66,7 @@ impl Reader<'_> {
                     }
                     specimen.ids.extend(p.ids.iter().map(|i| i.display()));
                 }
-                ("performer", _) => specimen.collectors.extend(p.names.iter().cloned()),
+                ("performer", _) => specimen.collectors.extend(p.names.iter().map(String::from)),
                 _ => {}
             }
         }
@@ -106,8 +110,8 @@ impl Reader<'_> {
                 };
                 Some(Party {
                     role,
-                    type_code: p.type_code.clone(),
-                    names: p.names.clone(),
+                    type_code: p.type_code.as_deref().map(String::from),
+                    names: p.names.iter().map(String::from).collect(),
                     ids: p.ids.iter().map(|i| i.display()).collect(),
                     codes: p.codes.iter().map(|c| self.coded(c)).collect(),
                     time: p.time.clone().filter(|t| !t.is_empty()),

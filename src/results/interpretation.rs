@@ -66,9 +66,9 @@ pub(crate) fn interpretation(code: &Code) -> Interpretation {
         _ => terminology::value_set_label(ValueSet::Interpretation, c),
     });
     Interpretation {
-        code: code.code.clone(),
-        system: code.code_system.clone(),
-        display_name: code.display_name.clone(),
+        code: code.code.as_deref().map(String::from),
+        system: code.code_system.as_deref().map(String::from),
+        display_name: code.display_name.as_deref().map(String::from),
         french,
         english: known.map(|(_, english, _)| *english),
         meaning: known.map_or(Meaning::Unknown, |(_, _, meaning)| *meaning),
@@ -88,8 +88,8 @@ fn known(code: &Code) -> Option<&'static (&'static str, &'static str, Meaning)> 
 /// An interpretation made from a bare code, for tests and presenters.
 pub fn from_code(code: &str) -> Interpretation {
     interpretation(&Code {
-        code: Some(code.to_string()),
-        code_system: Some(INTERPRETATION_SYSTEM.to_string()),
+        code: Some(code.into()),
+        code_system: Some(INTERPRETATION_SYSTEM.into()),
         span: Span::at(0),
         ..Code::default()
     })

@@ -47,14 +47,14 @@ impl Reader<'_> {
             interpretations: s.interpretations.iter().map(interpretation).collect(),
             abnormal: None,
             range_position: None,
-            status: s.status.clone(),
+            status: s.status.as_deref().map(String::from),
             effective_time: s.effective_time.clone().filter(|t| !t.is_empty()),
             methods: s.methods.iter().map(|m| self.coded(m)).collect(),
             specimen: None,
             parties: self.parties(&s.participations),
             comments: Vec::new(),
             previous: Vec::new(),
-            text_reference: s.text_reference.clone(),
+            text_reference: s.text_reference.as_deref().map(String::from),
             span: s.span,
             position: self.position(s.span),
         };
@@ -96,15 +96,22 @@ impl Reader<'_> {
                 let value = criterion.values.first().map(|v| self.value(v).display).filter(|d| !d.is_empty());
                 match (name, value) {
                     (Some(name), Some(value)) => format!("{name} : {value}"),
-                    (name, value) => name.or(value).or_else(|| criterion.text.clone()).unwrap_or_default(),
+                    (name, value) => name
+                        .or(value)
+                        .or_else(|| criterion.text.as_deref().map(String::from))
+                        .unwrap_or_default(),
                 }
             })
             .filter(|p| !p.is_empty())
             .collect::<Vec<_>>();
         ReferenceRange {
             value: s.values.first().map(|v| self.value(v)),
-            text: s.text.clone().or_else(|| s.text_reference.as_deref().and_then(|r| self.resolve(r))),
-            text_reference: s.text_reference.clone(),
+            text: s
+                .text
+                .as_deref()
+                .map(String::from)
+                .or_else(|| s.text_reference.as_deref().and_then(|r| self.resolve(r))),
+            text_reference: s.text_reference.as_deref().map(String::from),
             interpretation: s.interpretations.first().map(interpretation),
             population: (!population.is_empty()).then(|| population.join(" ; ")),
             span: s.span,

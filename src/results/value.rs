@@ -19,7 +19,7 @@ impl Reader<'_> {
     /// given only as a translation (a local code, as the CI-SIS asks for codes outside
     /// LOINC) is read from its first translation, kept as written.
     pub(crate) fn coded(&self, code: &Code) -> Coded {
-        let reference = code.original_text_reference.clone();
+        let reference = code.original_text_reference.as_deref().map(String::from);
         let reference_text = reference.as_deref().and_then(|r| self.resolve(r));
         let main =
             if code.code.is_none() && code.null_flavor.is_none() { code.translations.first() } else { None };
@@ -34,61 +34,62 @@ impl Reader<'_> {
                 .zip(source.code.as_deref())
                 .and_then(|(s, c)| terminology::label(s, c))
         };
-        let (label, label_source) =
-            if let Some(name) = source.display_name.clone().filter(|n| !n.trim().is_empty()) {
-                let how = if from_translation { LabelSource::Translation } else { LabelSource::Document };
-                (Some(name), Some(how))
-            } else if let Some(label) = source.label.or_else(terminology) {
-                (Some(label.to_string()), Some(LabelSource::Terminology))
-            } else if let Some(text) = reference_text.clone() {
-                (Some(text), Some(LabelSource::Narrative))
-            } else if let Some(text) = code.original_text.clone() {
-                (Some(text), Some(LabelSource::OriginalText))
-            } else {
-                (None, None)
-            };
+        let (label, label_source) = if let Some(name) =
+            source.display_name.as_deref().map(String::from).filter(|n| !n.trim().is_empty())
+        {
+            let how = if from_translation { LabelSource::Translation } else { LabelSource::Document };
+            (Some(name), Some(how))
+        } else if let Some(label) = source.label.or_else(terminology) {
+            (Some(label.to_string()), Some(LabelSource::Terminology))
+        } else if let Some(text) = reference_text.clone() {
+            (Some(text), Some(LabelSource::Narrative))
+        } else if let Some(text) = code.original_text.as_deref().map(String::from) {
+            (Some(text), Some(LabelSource::OriginalText))
+        } else {
+            (None, None)
+        };
         let translations = code
             .translations
             .iter()
             .skip(usize::from(from_translation))
             .map(|t| Coded {
-                code: t.code.clone(),
-                system: t.code_system.clone(),
+                code: t.code.as_deref().map(String::from),
+                system: t.code_system.as_deref().map(String::from),
                 system_name: system_name(t),
-                label: t.display_name.clone().or_else(|| t.label.map(str::to_string)),
+                label: t.display_name.as_deref().map(String::from).or_else(|| t.label.map(str::to_string)),
                 label_source: t.display_name.as_ref().map(|_| LabelSource::Document),
                 span: t.span,
                 ..Coded::default()
             })
             .collect();
         Coded {
-            code: source.code.clone(),
-            system: source.code_system.clone(),
+            code: source.code.as_deref().map(String::from),
+            system: source.code_system.as_deref().map(String::from),
             system_name: system_name(source),
             label,
             label_source,
             reference,
             reference_text,
             translations,
-            null_flavor: code.null_flavor.clone(),
+            null_flavor: code.null_flavor.as_deref().map(String::from),
             span: code.span,
         }
     }
 
     /// A value of any data type.
     pub(crate) fn value(&self, value: &Value) -> ResultValue {
-        let xsi_type = value.xsi_type.clone();
+        let xsi_type = value.xsi_type.as_deref().map(String::from);
         let mut v = ResultValue {
             kind: kind(xsi_type.as_deref(), value),
             xsi_type,
-            null_flavor: value.null_flavor.clone(),
+            null_flavor: value.null_flavor.as_deref().map(String::from),
             span: value.span,
             position: self.position(value.span),
             ..ResultValue::default()
         };
         match v.kind {
             ValueKind::Quantity => {
-                v.value = value.value.clone();
+                v.value = value.value.as_deref().map(String::from);
                 v.number = value.value.as_deref().and_then(number);
                 v.unit = unit(value);
                 v.translations = value.translations.iter().map(|t| self.quantity(t)).collect();
@@ -97,7 +98,7 @@ impl Reader<'_> {
                 v.low = value.low.as_deref().map(|b| self.quantity(b));
                 v.high = value.high.as_deref().map(|b| self.quantity(b));
                 if let Some(center) = value.center.as_deref() {
-                    v.value = center.value.clone();
+                    v.value = center.value.as_deref().map(String::from);
                     v.number = center.value.as_deref().and_then(number);
                 }
                 let bound_unit = |b: &Option<Quantity>| b.as_ref().and_then(|q| q.unit.clone());
@@ -117,14 +118,18 @@ impl Reader<'_> {
             }
             ValueKind::Coded => v.code = value.code.as_ref().map(|c| self.coded(c)),
             ValueKind::Text => {
-                v.value = value.text.clone();
+                v.value = value.text.as_deref().map(String::from);
                 if let Some((comparator, n)) = value.text.as_deref().and_then(leading_number) {
                     v.number = Some(n);
                     v.comparator = comparator;
                 }
             }
             ValueKind::Boolean | ValueKind::Time | ValueKind::Other => {
-                v.value = value.value.clone().or_else(|| value.text.clone());
+                v.value = value
+                    .value
+                    .as_deref()
+                    .map(String::from)
+                    .or_else(|| value.text.as_deref().map(String::from));
             }
             ValueKind::Null => {}
         }
@@ -136,7 +141,7 @@ impl Reader<'_> {
     /// An interval bound, a ratio term or a translation.
     fn quantity(&self, value: &Value) -> Quantity {
         Quantity {
-            value: value.value.clone().unwrap_or_default(),
+            value: value.value.as_deref().map(String::from).unwrap_or_default(),
             number: value.value.as_deref().and_then(number),
             unit: unit(value),
             inclusive: value.inclusive,
@@ -149,7 +154,8 @@ impl Reader<'_> {
 /// `codeSystemName`, else the name Vigie knows for the OID.
 fn system_name(code: &Code) -> Option<String> {
     code.code_system_name
-        .clone()
+        .as_deref()
+        .map(String::from)
         .or_else(|| code.code_system.as_deref().and_then(terminology::oid_name).map(str::to_string))
 }
 

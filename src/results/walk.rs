@@ -119,7 +119,7 @@ impl Reader<'_> {
                 .filter(|t| !t.trim().is_empty())
                 .or_else(|| code.as_ref().and_then(|c| c.label.clone())),
             code,
-            xml_id: section.xml_id.clone(),
+            xml_id: section.xml_id.as_deref().map(String::from),
             results: Vec::new(),
             batteries: Vec::new(),
             chapters: Vec::new(),
@@ -162,7 +162,7 @@ impl Reader<'_> {
         let mut battery = Battery {
             kind,
             code: s.code.as_ref().map(|c| self.coded(c)),
-            status: s.status.clone(),
+            status: s.status.as_deref().map(String::from),
             effective_time: s.effective_time.clone().filter(|t| !t.is_empty()),
             specimen: None,
             germ: None,

@@ -570,7 +570,7 @@ impl Session {
             .cda
             .as_ref()
             .and_then(|cda| cda.attachments.get(index))
-            .and_then(|a| a.media_type.clone());
+            .and_then(|a| a.media_type.as_deref().map(String::from));
         Ok((media_type, bytes))
     }
 

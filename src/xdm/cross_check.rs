@@ -87,7 +87,7 @@ fn header_child(document: &Document, cda: &ClinicalDocument, local: &str) -> Opt
 fn xds_id(id: &Identifier) -> Option<String> {
     match (&id.root, &id.extension) {
         (Some(r), Some(e)) => Some(format!("{r}^{e}")),
-        (Some(r), None) => Some(r.clone()),
+        (Some(r), None) => Some(r.to_string()),
         _ => None,
     }
 }
