@@ -178,8 +178,8 @@ pub struct Value {
     pub value: Option<Str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unit: Option<Str>,
-    /// For CD/CE/CV values (boxed: most values are quantities, and a `Code` is larger than
-    /// the rest of the value).
+    // boxed: most values are quantities, and a `Code` is larger than the rest of the value
+    /// For CD/CE/CV values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<Box<Code>>,
     /// Text content (ST, ED).
