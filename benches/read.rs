@@ -1,5 +1,6 @@
-//! Read throughput: Vigie's full model (decode + parse + build) against quick-xml's raw
-//! tokenizing of the same bytes, the ceiling. See BENCHMARKS.md.
+//! Read throughput: Vigie's full model (decode + parse + build; entries' statements are built
+//! on access, so also with every one built) against quick-xml's raw tokenizing of the same
+//! bytes, the ceiling. See BENCHMARKS.md.
 
 use std::path::Path;
 
@@ -56,11 +57,27 @@ fn bench_set(c: &mut Criterion, name: &str, docs: &[Vec<u8>]) {
                 .sum::<usize>()
         })
     });
+    // the same, then every entry's statement built (as `inspect --json`, results and clinical
+    // summaries do; reading alone builds none: see `Entry::statement`)
+    group.bench_function("vigie full model, every statement built", |b| {
+        b.iter(|| {
+            shared
+                .iter()
+                .map(|d| statements_built(&vigie::read_shared(black_box(d.clone()), &limits)))
+                .sum::<usize>()
+        })
+    });
     // the same from borrowed bytes (`read_bytes`), which copies them into the document first
     group.bench_function("vigie full model, borrowed bytes", |b| {
         b.iter(|| docs.iter().map(|d| vigie::read_bytes(black_box(d), &limits).findings.len()).sum::<usize>())
     });
     group.finish();
+}
+
+/// Builds every entry's statement of a document, and counts the statements.
+fn statements_built(document: &vigie::Document) -> usize {
+    let entries = document.cda.iter().flat_map(|c| c.entries());
+    entries.map(|e| e.statement().relationships.len() + 1).sum()
 }
 
 fn read_throughput(c: &mut Criterion) {

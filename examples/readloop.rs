@@ -1,5 +1,6 @@
 //! Profiling helper: reads the given files N times, optionally stopping after a stage.
-//! `cargo run --release --example readloop -- N [decode|tokenize|parse|tree|borrowed|full] FILES...`
+//! `cargo run --release --example readloop -- N [decode|tokenize|parse|tree|borrowed|full|statements] FILES...`
+//! (`statements`: `full`, then every entry's statement built).
 //! It allocates with the binaries' allocator (mimalloc), as the benchmarks do.
 
 #[global_allocator]
@@ -49,6 +50,7 @@ fn main() {
                         .node_count()
                 }
                 "borrowed" => vigie::read_bytes(d, &limits).findings.len(),
+                "statements" => statements_built(&vigie::read_shared(shared.clone(), &limits)),
                 _ => vigie::read_shared(shared.clone(), &limits).findings.len(),
             };
         }
@@ -66,4 +68,10 @@ fn tokenize(text: &str) -> usize {
         events += 1;
     }
     events
+}
+
+/// Builds every entry's statement of a document, and counts the statements.
+fn statements_built(document: &vigie::Document) -> usize {
+    let entries = document.cda.iter().flat_map(|c| c.entries());
+    entries.map(|e| e.statement().relationships.len() + 1).sum()
 }

@@ -155,7 +155,7 @@ fn an_undeclared_prefix_is_recovered_and_reported() {
     assert_eq!(f.severity, Severity::Warning);
     let cda = doc.cda.unwrap();
     let vigie::model::Body::Structured { sections, .. } = &cda.body else { panic!("structured body") };
-    let value = &sections[0].entries[0].statement.values[0];
+    let value = &sections[0].entries[0].statement().values[0];
     assert_eq!(value.xsi_type.as_deref(), Some("PQ"), "xsi: read as its usual namespace");
 }
 
@@ -199,4 +199,41 @@ fn a_document_inside_a_signature_is_read() {
     let doc = read(text.as_bytes());
     assert_eq!(doc.kind, InputKind::Signed);
     assert!(doc.cda.is_some());
+}
+
+/// An entry's statement is built only when asked for; what reading must say about it is said
+/// when the document is read: its unreadable timestamps, and the files its observationMedia
+/// hold, however deep they are nested.
+#[test]
+fn an_entrys_findings_and_files_are_known_before_its_statement_is_built() {
+    let text = format!(
+        "{HEADER}<component><structuredBody><component><section><title>Imagerie</title><entry>\n\
+         <observation classCode=\"OBS\" moodCode=\"EVN\"><effectiveTime value=\"2021-04-01\"/>\n\
+         <participant typeCode=\"DEV\"><time value=\"20211332\"/></participant>\n\
+         <entryRelationship typeCode=\"COMP\"><observationMedia classCode=\"OBS\" moodCode=\"EVN\" ID=\"M1\">\n\
+         <value xsi:type=\"ED\" mediaType=\"image/png\" representation=\"B64\">iVBORw0KGgo=</value>\n\
+         </observationMedia></entryRelationship></observation></entry></section></component>\
+         </structuredBody></component></ClinicalDocument>"
+    );
+    let doc = read(text.as_bytes());
+    let lines: Vec<u32> = doc
+        .findings
+        .iter()
+        .filter(|f| f.code == "datatype.timestamp")
+        .map(|f| f.position.expect("located").line)
+        .collect();
+    assert_eq!(lines, [10, 11], "both unreadable timestamps, each on its line");
+    let cda = doc.cda.as_ref().unwrap();
+    assert_eq!(cda.attachments.len(), 1);
+    let media = &cda.attachments[0];
+    assert_eq!(media.kind, vigie::model::AttachmentKind::ObservationMedia);
+    assert_eq!(media.xml_id.as_deref(), Some("M1"));
+    assert_eq!(media.section_path, ["Imagerie"]);
+
+    let entry = cda.entries().next().expect("one entry");
+    let observation = entry.statement();
+    assert_eq!(observation.effective_time, None, "the unreadable time is dropped");
+    let nested = &observation.relationships[0].statement;
+    assert_eq!((nested.kind.as_str(), nested.attachment), ("observationMedia", Some(0)));
+    assert!(std::ptr::eq(observation, entry.statement()), "built once");
 }

@@ -13,22 +13,27 @@ use super::Ctx;
 /// templateId of the French "copie PDF" section (FR-Document-PDF-copie).
 pub const PDF_COPY_TEMPLATE: &str = "1.2.250.1.213.1.1.2.243";
 
-/// Children of a clinical statement that link to another statement.
-const RELATIONSHIPS: &[&str] =
-    &["entryRelationship", "component", "referenceRange", "precondition", "reference"];
-/// Children of a clinical statement that name a participating entity.
-const PARTICIPATIONS: &[&str] = &[
-    "consumable",
-    "product",
-    "specimen",
-    "performer",
-    "author",
-    "informant",
-    "participant",
-    "subject",
-    "location",
-    "responsibleParty",
-];
+/// Whether a child of a clinical statement links to another statement.
+fn is_relationship(name: &str) -> bool {
+    matches!(name, "entryRelationship" | "component" | "referenceRange" | "precondition" | "reference")
+}
+
+/// Whether a child of a clinical statement names a participating entity.
+fn is_participation(name: &str) -> bool {
+    matches!(
+        name,
+        "consumable"
+            | "product"
+            | "specimen"
+            | "performer"
+            | "author"
+            | "informant"
+            | "participant"
+            | "subject"
+            | "location"
+            | "responsibleParty"
+    )
+}
 
 impl Ctx<'_> {
     pub(crate) fn body(&mut self, doc: NodeId) -> Body {
@@ -85,12 +90,10 @@ impl Ctx<'_> {
             match t.local_name(child) {
                 "entry" => {
                     if let Some(stmt) = t.elements(child).find(|&c| is_statement(t, c)) {
-                        let statement = self.statement(stmt, path, in_pdf_copy);
-                        section.entries.push(Entry {
-                            type_code: attr(t, child, "typeCode"),
-                            statement,
-                            span: t.span(child),
-                        });
+                        let mut media = Vec::new();
+                        self.scan_statement(stmt, path, in_pdf_copy, &mut media);
+                        let type_code = attr(t, child, "typeCode");
+                        section.entries.push(Entry::new(type_code, t.span(child), t.clone(), stmt, media));
                     }
                 }
                 "component" => {
@@ -106,7 +109,55 @@ impl Ctx<'_> {
         section
     }
 
-    fn statement(&mut self, node: NodeId, path: &mut Vec<String>, in_pdf_copy: bool) -> Box<Statement> {
+    /// What reading the document does for a statement that is built only when asked for
+    /// ([`Entry::statement`]): registers the files of its observationMedia as attachments, in
+    /// `media` too, and reports its unreadable timestamps. It walks the statements, and reads
+    /// their times, as [`Self::statement`] does, so that the findings are the same.
+    fn scan_statement(
+        &mut self,
+        node: NodeId,
+        path: &[String],
+        in_pdf_copy: bool,
+        media: &mut Vec<(NodeId, usize)>,
+    ) {
+        let t = self.tree;
+        let is_media = t.local_name(node) == "observationMedia";
+        let mut time_read = false;
+        for child in t.elements(node) {
+            if t.ns(child) != Ns::HL7 {
+                continue;
+            }
+            let name = t.local_name(child);
+            match name {
+                // the statement reads its first effectiveTime only
+                "effectiveTime" if !time_read => {
+                    time_read = true;
+                    self.interval(child);
+                }
+                "value" if is_media => {
+                    let kind =
+                        if in_pdf_copy { AttachmentKind::PdfCopy } else { AttachmentKind::ObservationMedia };
+                    let index = self.attachment(child, kind, path);
+                    if let (Some(id), Some(a)) = (attr(t, node, "ID"), self.attachments.get_mut(index)) {
+                        a.xml_id = Some(id);
+                    }
+                    media.push((child, index));
+                }
+                _ if is_relationship(name) => {
+                    if let Some(inner) = t.elements(child).find(|&c| is_statement(t, c)) {
+                        self.scan_statement(inner, path, in_pdf_copy, media);
+                    }
+                }
+                _ if is_participation(name) => {
+                    self.child_interval(child, "time");
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// A clinical statement and the statements nested in it, built from the tree.
+    pub(crate) fn statement(&mut self, node: NodeId) -> Box<Statement> {
         let t = self.tree;
         let kind = Str::from(t.local_name(node));
         // one pass over the children finds what the statement's own fields read (seven
@@ -158,13 +209,9 @@ impl Ctx<'_> {
             let name = t.local_name(child);
             match name {
                 "value" if s.kind == "observationMedia" => {
-                    let kind =
-                        if in_pdf_copy { AttachmentKind::PdfCopy } else { AttachmentKind::ObservationMedia };
-                    let index = self.attachment(child, kind, path);
-                    if let (Some(id), Some(a)) = (&s.xml_id, self.attachments.get_mut(index)) {
-                        a.xml_id = Some(id.clone());
+                    if let Some(&(_, index)) = self.media.iter().find(|&&(n, _)| n == child) {
+                        s.attachment = Some(index);
                     }
-                    s.attachment = Some(index);
                 }
                 "value" => {
                     let value = self.value(child);
@@ -182,9 +229,9 @@ impl Ctx<'_> {
                     let code = self.code(child);
                     s.target_sites.push(code);
                 }
-                _ if RELATIONSHIPS.contains(&name) => {
+                _ if is_relationship(name) => {
                     if let Some(inner) = t.elements(child).find(|&c| is_statement(t, c)) {
-                        let statement = self.statement(inner, path, in_pdf_copy);
+                        let statement = self.statement(inner);
                         s.relationships.push(Relationship {
                             via: name.into(),
                             type_code: attr(t, child, "typeCode"),
@@ -196,7 +243,7 @@ impl Ctx<'_> {
                         });
                     }
                 }
-                _ if PARTICIPATIONS.contains(&name) => {
+                _ if is_participation(name) => {
                     let participation = self.participation(child);
                     s.participations.push(participation);
                 }

@@ -174,10 +174,22 @@ impl Ctx<'_> {
     /// An interval of time (IVL_TS), or a single point written as `@value`.
     pub(crate) fn interval(&mut self, node: NodeId) -> Option<Interval> {
         let t = self.tree;
+        let (mut low, mut high, mut center) = (None, None, None);
+        for child in t.elements(node) {
+            if t.ns(child) != Ns::HL7 {
+                continue;
+            }
+            match t.local_name(child) {
+                "low" => _ = low.get_or_insert(child),
+                "high" => _ = high.get_or_insert(child),
+                "center" => _ = center.get_or_insert(child),
+                _ => {}
+            }
+        }
         let value = self.timestamp(node);
-        let low = t.child(node, "low").and_then(|n| self.timestamp(n));
-        let high = t.child(node, "high").and_then(|n| self.timestamp(n));
-        let center = t.child(node, "center").and_then(|n| self.timestamp(n));
+        let low = low.and_then(|n| self.timestamp(n));
+        let high = high.and_then(|n| self.timestamp(n));
+        let center = center.and_then(|n| self.timestamp(n));
         if value.is_none() && low.is_none() && high.is_none() && center.is_none() {
             return None;
         }

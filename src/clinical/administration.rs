@@ -33,7 +33,7 @@ impl Extractor<'_> {
             return administration;
         };
         let mut findings = Findings::default();
-        let mut ctx = Ctx { tree, findings: &mut findings, attachments: Vec::new() };
+        let mut ctx = Ctx { tree, findings: &mut findings, attachments: Vec::new(), media: &[] };
         let material = tree.path(node, &["consumable", "manufacturedProduct", "manufacturedMaterial"]);
         administration.product_name =
             material.and_then(|m| tree.child(m, "name")).and_then(|n| element_text(tree, n));

@@ -129,7 +129,7 @@ impl Extractor<'_> {
         let code = section.code.as_ref().map(|c| self.coded(c));
         let mut items = Vec::new();
         for entry in &section.entries {
-            self.entry_items(&entry.statement, category, &items::Context::default(), &mut items);
+            self.entry_items(entry.statement(), category, &items::Context::default(), &mut items);
         }
         let narrative = if items.iter().all(ClinicalItem::is_coded) && !items.is_empty() {
             None

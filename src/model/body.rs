@@ -1,13 +1,15 @@
 //! The CDA body: a PDF or other file wrapped in CDA (nonXMLBody, "N1"), or structured
 //! sections with their narrative and entries ("N3").
 
-use serde::Serialize;
+use std::sync::{Arc, OnceLock};
+
+use serde::{Serialize, Serializer};
 
 use crate::model::common::{Code, Identifier, Text};
 use crate::model::narrative::Narrative;
 use crate::model::str::Str;
 use crate::model::time::Interval;
-use crate::xml::Span;
+use crate::xml::{NodeId, Span, Tree};
 
 fn is_false(b: &bool) -> bool {
     !*b
@@ -79,8 +81,67 @@ pub struct Section {
 pub struct Entry {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub type_code: Option<Str>,
-    pub statement: Box<Statement>,
+    #[schemars(with = "Box<Statement>")]
+    statement: LazyStatement,
     pub span: Span,
+}
+
+impl Entry {
+    /// An entry whose statement is the element `node` of `tree`; `media` gives the index in
+    /// the document's attachments of each observationMedia `value` element inside it
+    /// (registered when the document was read).
+    pub(crate) fn new(
+        type_code: Option<Str>,
+        span: Span,
+        tree: Arc<Tree>,
+        node: NodeId,
+        media: Vec<(NodeId, usize)>,
+    ) -> Self {
+        let statement = LazyStatement { tree, node, media, built: OnceLock::new() };
+        Self { type_code, statement, span }
+    }
+
+    /// The entry's clinical statement, with the statements nested in it. It is built from the
+    /// document's tree the first time it is asked for, not when the document is read: most
+    /// uses of a document (showing its header, rendering its narrative, filtering a library)
+    /// never look at its entries, and building them was two thirds of reading a lab report.
+    /// What reading must report about them (unreadable timestamps) and register (the files of
+    /// observationMedia) is done when the document is read.
+    pub fn statement(&self) -> &Statement {
+        self.statement.get()
+    }
+}
+
+/// A statement built from the tree on first access ([`Entry::statement`]).
+#[derive(Clone)]
+struct LazyStatement {
+    tree: Arc<Tree>,
+    node: NodeId,
+    media: Vec<(NodeId, usize)>,
+    built: OnceLock<Box<Statement>>,
+}
+
+impl LazyStatement {
+    fn get(&self) -> &Statement {
+        self.built.get_or_init(|| crate::build::statement(&self.tree, self.node, &self.media))
+    }
+}
+
+impl Serialize for LazyStatement {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.get().serialize(serializer)
+    }
+}
+
+impl std::fmt::Debug for LazyStatement {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.built.get() {
+            Some(statement) => statement.fmt(f),
+            None => {
+                f.debug_struct("Statement").field("span", &self.tree.span(self.node)).finish_non_exhaustive()
+            }
+        }
+    }
 }
 
 /// A clinical statement (act, observation, organizer, substanceAdministration, supply,

@@ -2,8 +2,9 @@
 //! and entries, and the attachments. Every element keeps its [`Span`](crate::xml::Span).
 //!
 //! The model is plain data (serde-serialisable): it is what `vigie inspect --json`, the HTTP
-//! API and the desktop app show. Its one reference to the XML tree is the narrative, a view
-//! of the tree it lies in ([`narrative`]); everything else is copied out of it.
+//! API and the desktop app show. Two parts refer to the XML tree instead of copying out of
+//! it: the narrative, a view of the tree it lies in ([`narrative`]), and an entry's statement,
+//! built from the tree on first access ([`Entry::statement`]).
 
 pub mod body;
 pub mod common;
@@ -28,4 +29,21 @@ pub struct ClinicalDocument {
     pub body: Body,
     /// Every embedded file: the nonXMLBody payload, observationMedia, the PDF copy.
     pub attachments: Vec<Attachment>,
+}
+
+impl ClinicalDocument {
+    /// Every entry of every section, nested sections included, in document order.
+    pub fn entries(&self) -> impl Iterator<Item = &Entry> {
+        let sections: &[Section] = match &self.body {
+            Body::Structured { sections, .. } => sections,
+            _ => &[],
+        };
+        let mut stack: Vec<&Section> = sections.iter().rev().collect();
+        std::iter::from_fn(move || {
+            let section = stack.pop()?;
+            stack.extend(section.sections.iter().rev());
+            Some(section.entries.iter())
+        })
+        .flatten()
+    }
 }

@@ -128,7 +128,7 @@ impl Timestamp {
 
         // The sign of the offset is the only '+' or '-' a TS may hold (several were refused
         // above as separators).
-        let (datetime, offset_text) = match s.find(['+', '-']) {
+        let (datetime, offset_text) = match s.bytes().position(|b| b == b'+' || b == b'-') {
             Some(at) => (&s[..at], Some(&s[at..])),
             None => (s, None),
         };
@@ -138,7 +138,7 @@ impl Timestamp {
                 quote(s)
             )));
         }
-        let (digits, fraction_text) = match datetime.find('.') {
+        let (digits, fraction_text) = match datetime.bytes().position(|b| b == b'.') {
             Some(at) => (&datetime[..at], Some(&datetime[at + 1..])),
             None => (datetime, None),
         };
@@ -168,7 +168,8 @@ impl Timestamp {
 
         // `digits` is ASCII digits only: every slice is on a char boundary and parses.
         let field = |from: usize, to: usize| -> u16 {
-            digits.get(from..to).and_then(|d| d.parse().ok()).unwrap_or(0)
+            let bytes = digits.as_bytes().get(from..to).unwrap_or_default();
+            bytes.iter().fold(0, |n, b| n * 10 + u16::from(b - b'0'))
         };
         let year = field(0, 4);
         let component = |from: usize, to: usize, present: bool, default: u8| -> u8 {
@@ -617,7 +618,15 @@ fn looks_separated(s: &str) -> bool {
         && bytes[..4].iter().all(u8::is_ascii_digit)
         && bytes[5..7].iter().all(u8::is_ascii_digit)
         && bytes.get(7).is_none_or(|b| !b.is_ascii_digit());
-    iso_date || s.contains([':', 'T', '/', ' ']) || s.matches(['+', '-']).count() >= 2
+    let mut signs = 0;
+    for b in bytes {
+        match b {
+            b':' | b'T' | b'/' | b' ' => return true,
+            b'+' | b'-' => signs += 1,
+            _ => {}
+        }
+    }
+    iso_date || signs >= 2
 }
 
 /// Parses `+HHMM` / `-HHMM` (the sign included) into minutes east of UTC.

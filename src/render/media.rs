@@ -126,20 +126,8 @@ impl Renderer<'_> {
             self.attachment(out, index, &cda.attachments[index], span);
             return;
         }
-        let statements = match &cda.body {
-            crate::model::Body::Structured { sections, .. } => {
-                let mut all = Vec::new();
-                let mut stack: Vec<&crate::model::Section> = sections.iter().collect();
-                while let Some(s) = stack.pop() {
-                    all.extend(s.entries.iter().map(|e| &*e.statement));
-                    stack.extend(s.sections.iter());
-                }
-                all
-            }
-            _ => Vec::new(),
-        };
         let w = self.words;
-        match find_statement(statements.into_iter(), id) {
+        match find_statement(cda.entries().map(|e| e.statement()), id) {
             Some(s) => placeholder(out, &(w.statement_not_shown)(&s.kind, id)),
             None => {
                 self.neutralised(

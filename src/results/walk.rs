@@ -128,7 +128,7 @@ impl Reader<'_> {
             position: self.position(section.span),
         };
         for entry in &section.entries {
-            let statement = &entry.statement;
+            let statement = entry.statement();
             if kind == SectionKind::Results && !is_result_entry(statement) {
                 continue;
             }
