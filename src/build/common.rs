@@ -66,6 +66,11 @@ pub(crate) fn text<S: for<'a> From<&'a str> + From<String>>(tree: &Tree, node: N
 
 /// Runs of white space become one space; leading and trailing space go.
 pub(crate) fn normalize_space(raw: &str) -> String {
+    let raw = raw.trim();
+    // white space between elements, the most frequent text: nothing to allocate
+    if raw.is_empty() {
+        return String::new();
+    }
     let mut out = String::with_capacity(raw.len());
     for word in raw.split_whitespace() {
         if !out.is_empty() {
