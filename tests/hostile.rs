@@ -237,3 +237,51 @@ fn an_entrys_findings_and_files_are_known_before_its_statement_is_built() {
     assert_eq!((nested.kind.as_str(), nested.attachment), ("observationMedia", Some(0)));
     assert!(std::ptr::eq(observation, entry.statement()), "built once");
 }
+
+/// A single-valued element written twice (a schema error) reads as its first, and an element
+/// out of order is still read: the header and sections are each read in one pass over their
+/// children.
+#[test]
+fn a_repeated_element_reads_as_its_first_and_order_does_not_matter() {
+    let text = r#"<ClinicalDocument xmlns="urn:hl7-org:v3">
+  <title>Premier</title>
+  <effectiveTime value="2021-04-01"/>
+  <title>Second</title>
+  <effectiveTime value="20210401"/>
+  <recordTarget><patientRole>
+    <patient><birthTime value="19801332"/><birthTime value="19800101"/>
+      <name><family>NOM</family></name></patient>
+    <id root="1.2.250.1.213.1.4.10" extension="279035121518989"/>
+  </patientRole></recordTarget>
+  <custodian><assignedCustodian><representedCustodianOrganization>
+    <name></name><name>Hôpital</name><id root="1.2.250.1.71.4.2.2" extension="1750000000"/>
+  </representedCustodianOrganization></assignedCustodian></custodian>
+  <component><structuredBody><component><section>
+    <entry><act classCode="ACT" moodCode="EVN"/></entry>
+    <title>Section</title><title>Autre</title><languageCode code="fr-FR"/>
+  </section></component></structuredBody></component>
+</ClinicalDocument>"#;
+    let doc = read(text.as_bytes());
+    let lines: Vec<u32> = doc
+        .findings
+        .iter()
+        .filter(|f| f.code == "datatype.timestamp")
+        .map(|f| f.position.expect("located").line)
+        .collect();
+    assert_eq!(lines, [3, 7], "the first effectiveTime and birthTime only are read");
+    let cda = doc.cda.as_ref().unwrap();
+    let h = &cda.header;
+    assert_eq!(h.title.as_ref().map(|t| t.text.as_str()), Some("Premier"));
+    assert_eq!(h.effective_time, None, "the first effectiveTime is unreadable: not replaced");
+    let patient = &h.patients[0];
+    assert_eq!(patient.birth_time, None);
+    assert_eq!(patient.ids.len(), 1, "an id after the patient is read");
+    assert_eq!(patient.names.len(), 1);
+    let custodian = h.custodian.as_ref().unwrap();
+    assert_eq!(custodian.name, None, "the first name, empty, counts");
+    assert_eq!(custodian.ids.len(), 1);
+    let vigie::model::Body::Structured { sections, .. } = &cda.body else { panic!("structured body") };
+    assert_eq!(sections[0].title.as_ref().map(|t| t.text.as_str()), Some("Section"));
+    assert_eq!(sections[0].language.as_deref(), Some("fr-FR"), "read after the entries");
+    assert_eq!(sections[0].entries.len(), 1);
+}

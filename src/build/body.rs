@@ -66,23 +66,31 @@ impl Ctx<'_> {
 
     fn section(&mut self, node: NodeId, path: &mut Vec<String>, in_pdf_copy: bool) -> Section {
         let t = self.tree;
-        let template_ids = self.identifiers(node, "templateId");
-        let pdf_copy = template_ids.iter().any(|i| i.root.as_deref() == Some(PDF_COPY_TEMPLATE));
-        let title = t.child(node, "title").and_then(|n| located_text(t, n));
-        path.push(title.as_ref().map(|t| t.text.clone()).unwrap_or_default());
-        let mut section = Section {
-            xml_id: attr(t, node, "ID"),
-            ids: self.identifiers(node, "id"),
-            code: self.child_code(node, "code"),
-            text: t.child(node, "text").map(|n| Narrative::new(t.clone(), n)),
-            language: t.child(node, "languageCode").and_then(|n| attr(t, n, "code")),
-            template_ids,
-            title,
-            pdf_copy,
-            span: t.span(node),
-            ..Section::default()
-        };
-        let in_pdf_copy = in_pdf_copy || pdf_copy;
+        let mut section = Section { xml_id: attr(t, node, "ID"), span: t.span(node), ..Section::default() };
+        // the section's own fields in one pass (the first of each counts): a search per name
+        // went through every entry for those that are absent
+        let (mut title_node, mut code_node, mut text_node, mut language_node) = (None, None, None, None);
+        for child in t.elements(node) {
+            if t.ns(child) != Ns::HL7 {
+                continue;
+            }
+            match t.local_name(child) {
+                "templateId" => section.template_ids.push(self.identifier(child)),
+                "id" => section.ids.push(self.identifier(child)),
+                "title" => _ = title_node.get_or_insert(child),
+                "code" => _ = code_node.get_or_insert(child),
+                "text" => _ = text_node.get_or_insert(child),
+                "languageCode" => _ = language_node.get_or_insert(child),
+                _ => {}
+            }
+        }
+        section.code = code_node.map(|n| self.code(n));
+        section.text = text_node.map(|n| Narrative::new(t.clone(), n));
+        section.language = language_node.and_then(|n| attr(t, n, "code"));
+        section.title = title_node.and_then(|n| located_text(t, n));
+        section.pdf_copy = section.template_ids.iter().any(|i| i.root.as_deref() == Some(PDF_COPY_TEMPLATE));
+        path.push(section.title.as_ref().map(|t| t.text.clone()).unwrap_or_default());
+        let in_pdf_copy = in_pdf_copy || section.pdf_copy;
         for child in t.elements(node) {
             if t.ns(child) != Ns::HL7 {
                 continue;

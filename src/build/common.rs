@@ -56,7 +56,7 @@ pub(crate) fn text<S: for<'a> From<&'a str> + From<String>>(tree: &Tree, node: N
         if tree.is_text(only) {
             let raw = tree.text(only);
             let trimmed = raw.trim();
-            if !trimmed.contains(|c: char| c.is_whitespace() && c != ' ') && !trimmed.contains("  ") {
+            if is_normal_space(trimmed) {
                 return (!trimmed.is_empty()).then(|| S::from(trimmed));
             }
         }
@@ -64,13 +64,31 @@ pub(crate) fn text<S: for<'a> From<&'a str> + From<String>>(tree: &Tree, node: N
     Some(normalize_space(&tree.text_content(node))).filter(|t| !t.is_empty()).map(S::from)
 }
 
+/// Whether `normalize_space` would leave trimmed text as it is: no white space but single
+/// spaces. One pass over the bytes; a byte that may start a non-ASCII white space character
+/// (U+0085, U+00A0, U+1680, U+2000-U+205F, U+3000: lead bytes C2, E1, E2, E3) sends the text to
+/// the general path, so accented letters (C3 ..) do not.
+fn is_normal_space(trimmed: &str) -> bool {
+    let mut after_space = false;
+    for &b in trimmed.as_bytes() {
+        match b {
+            b' ' if after_space => return false,
+            b' ' => after_space = true,
+            b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | 0xC2 | 0xE1 | 0xE2 | 0xE3 => return false,
+            _ => after_space = false,
+        }
+    }
+    true
+}
+
 /// Runs of white space become one space; leading and trailing space go.
 pub(crate) fn normalize_space(raw: &str) -> String {
-    let raw = raw.trim();
-    // white space between elements, the most frequent text: nothing to allocate
-    if raw.is_empty() {
+    // white space between elements, the most frequent text: nothing to allocate, and a byte
+    // loop rather than `trim`'s decoding of each character
+    if raw.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')) {
         return String::new();
     }
+    let raw = raw.trim();
     let mut out = String::with_capacity(raw.len());
     for word in raw.split_whitespace() {
         if !out.is_empty() {
@@ -330,6 +348,21 @@ pub(crate) fn telecom(tree: &Tree, node: NodeId) -> Option<Telecom> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_already_normal_is_recognised_and_any_other_is_normalised() {
+        for normal in ["", "a", "Dupont Jean", "Hôpital Saint-Éloi", "a b c"] {
+            assert!(is_normal_space(normal), "{normal:?}");
+        }
+        for other in ["a  b", "a\tb", "a\nb", "a\u{a0}b", "a\u{2009}b", "a\u{3000}b", "a\u{85}b", "a\x0bb"] {
+            assert!(!is_normal_space(other), "{other:?}");
+            assert_ne!(normalize_space(other), other, "{other:?}");
+        }
+        // what the fast path accepts is what the general path gives
+        for s in ["Dupont Jean", "Hôpital Saint-Éloi", "€ 12", "a b"] {
+            assert_eq!(normalize_space(s), s);
+        }
+    }
 
     #[test]
     fn attributes_read_in_one_pass_are_what_each_lookup_gives() {

@@ -11,7 +11,7 @@ use crate::model::identifiers::{check_nir, organization_id, patient_id_kind, pra
 use crate::terminology;
 use crate::xml::{NodeId, Ns};
 
-use super::common::{address, attr, located_text, text};
+use super::common::{address, attr, located_text, person_name, telecom, text};
 use super::Ctx;
 
 /// Elements that carry a person's name inside a role.
@@ -34,26 +34,42 @@ const ORGANIZATION_ELEMENTS: &[&str] = &[
     "guardianOrganization",
 ];
 
+/// Which single-valued children of an element were met, by index: the first of each counts.
+#[derive(Default)]
+struct Seen(u32);
+
+impl Seen {
+    /// True the first time `index` is asked for.
+    fn first(&mut self, index: u32) -> bool {
+        let bit = 1 << index;
+        let first = self.0 & bit == 0;
+        self.0 |= bit;
+        first
+    }
+}
+
 impl Ctx<'_> {
     pub(crate) fn header(&mut self, doc: NodeId) -> Header {
         let t = self.tree;
         let mut h = Header { span: t.span(doc), ..Header::default() };
-        h.realm = t.child(doc, "realmCode").and_then(|n| attr(t, n, "code"));
-        h.template_ids = self.identifiers(doc, "templateId");
-        h.id = t.child(doc, "id").map(|n| self.identifier(n));
-        h.code = self.child_code(doc, "code");
-        h.title = t.child(doc, "title").and_then(|n| located_text(t, n));
-        h.effective_time = self.child_timestamp(doc, "effectiveTime");
-        h.confidentiality = self.child_code(doc, "confidentialityCode");
-        h.language = t.child(doc, "languageCode").and_then(|n| attr(t, n, "code"));
-        h.set_id = t.child(doc, "setId").map(|n| self.identifier(n));
-        h.version_number = t.child(doc, "versionNumber").and_then(|n| attr(t, n, "value"));
-
+        // One pass over the document's children. Of the single-valued elements the first
+        // counts: `seen` records which were met, since some read as nothing (an empty title).
+        let mut seen = Seen::default();
         for child in t.elements(doc) {
             if t.ns(child) != Ns::HL7 {
                 continue;
             }
             match t.local_name(child) {
+                "realmCode" if seen.first(0) => h.realm = attr(t, child, "code"),
+                "templateId" => h.template_ids.push(self.identifier(child)),
+                "id" if seen.first(1) => h.id = Some(self.identifier(child)),
+                "code" if seen.first(2) => h.code = Some(self.code(child)),
+                "title" if seen.first(3) => h.title = located_text(t, child),
+                "effectiveTime" if seen.first(4) => h.effective_time = self.timestamp(child),
+                "confidentialityCode" if seen.first(5) => h.confidentiality = Some(self.code(child)),
+                "languageCode" if seen.first(6) => h.language = attr(t, child, "code"),
+                "setId" if seen.first(7) => h.set_id = Some(self.identifier(child)),
+                "versionNumber" if seen.first(8) => h.version_number = attr(t, child, "value"),
                 "recordTarget" => {
                     if let Some(role) = t.child(child, "patientRole") {
                         let patient = self.patient(role);
@@ -99,42 +115,64 @@ impl Ctx<'_> {
         h
     }
 
+    /// The patient role and its person, each read in one pass over its children.
     fn patient(&mut self, role: NodeId) -> Patient {
         let t = self.tree;
         let mut p = Patient { span: t.span(role), ..Patient::default() };
-        for id_node in t.children_named(role, Ns::HL7, "id") {
-            let id = self.identifier(id_node);
-            let kind = patient_id_kind(id.root.as_deref().unwrap_or(""));
-            let nir_check = if kind.has_nir_key() { id.extension.as_deref().map(check_nir) } else { None };
-            p.ids.push(PatientId { id, kind, nir_check });
-        }
-        p.addresses = self.addresses(role);
-        p.telecoms = self.telecoms(role);
-        if let Some(person) = t.child(role, "patient") {
-            p.names = self.names(person);
-            p.sex = self.child_code(person, "administrativeGenderCode");
-            p.birth_time = self.child_timestamp(person, "birthTime");
-            p.birthplace = t.path(person, &["birthplace", "place"]).map(|place| {
-                let addr = t.child(place, "addr").map(|a| address(t, a));
-                Birthplace {
-                    name: t.child(place, "name").and_then(|n| text(t, n)),
-                    cog_code: addr.as_ref().and_then(|a| a.county.clone()),
-                    address: addr,
-                    span: t.span(place),
+        let mut person = None;
+        for child in t.elements(role) {
+            if t.ns(child) != Ns::HL7 {
+                continue;
+            }
+            match t.local_name(child) {
+                "id" => {
+                    let id = self.identifier(child);
+                    let kind = patient_id_kind(id.root.as_deref().unwrap_or(""));
+                    let nir_check =
+                        if kind.has_nir_key() { id.extension.as_deref().map(check_nir) } else { None };
+                    p.ids.push(PatientId { id, kind, nir_check });
                 }
-            });
-            for guardian in t.children_named(person, Ns::HL7, "guardian") {
-                let names = match t.child(guardian, "guardianPerson") {
-                    Some(gp) => self.names(gp),
-                    None => Vec::new(),
-                };
-                p.guardians.push(Contact {
-                    code: self.child_code(guardian, "code"),
-                    names,
-                    addresses: self.addresses(guardian),
-                    telecoms: self.telecoms(guardian),
-                    span: t.span(guardian),
-                });
+                "addr" => p.addresses.push(address(t, child)),
+                "telecom" => p.telecoms.extend(telecom(t, child)),
+                "patient" => _ = person.get_or_insert(child),
+                _ => {}
+            }
+        }
+        // the first of each counts (an unreadable birth time is not replaced by a second one)
+        let mut seen = Seen::default();
+        for child in person.map(|person| t.elements(person)).into_iter().flatten() {
+            if t.ns(child) != Ns::HL7 {
+                continue;
+            }
+            match t.local_name(child) {
+                "name" => p.names.push(person_name(t, child)),
+                "administrativeGenderCode" if seen.first(0) => p.sex = Some(self.code(child)),
+                "birthTime" if seen.first(1) => p.birth_time = self.timestamp(child),
+                "birthplace" if seen.first(2) => {
+                    p.birthplace = t.child(child, "place").map(|place| {
+                        let addr = t.child(place, "addr").map(|a| address(t, a));
+                        Birthplace {
+                            name: t.child(place, "name").and_then(|n| text(t, n)),
+                            cog_code: addr.as_ref().and_then(|a| a.county.clone()),
+                            address: addr,
+                            span: t.span(place),
+                        }
+                    });
+                }
+                "guardian" => {
+                    let names = match t.child(child, "guardianPerson") {
+                        Some(gp) => self.names(gp),
+                        None => Vec::new(),
+                    };
+                    p.guardians.push(Contact {
+                        code: self.child_code(child, "code"),
+                        names,
+                        addresses: self.addresses(child),
+                        telecoms: self.telecoms(child),
+                        span: t.span(child),
+                    });
+                }
+                _ => {}
             }
         }
         p.ins = self.ins_status(&p);
@@ -294,69 +332,82 @@ impl Ctx<'_> {
         }
     }
 
-    /// A role played by a person, a device and/or an organization.
+    /// A role played by a person, a device and/or an organization, read in one pass over its
+    /// children (a document has tens of roles: authors, signers, participants, performers).
     pub(crate) fn actor(&mut self, role: NodeId) -> Actor {
         let t = self.tree;
         let mut actor = Actor { span: t.span(role), ..Actor::default() };
-        for id_node in t.children_named(role, Ns::HL7, "id") {
-            let id = self.identifier(id_node);
-            let national = match (&id.root, &id.extension) {
-                (Some(root), Some(ext)) => practitioner_id(root, ext),
-                _ => None,
-            };
-            actor.ids.push(PractitionerIdentifier { id, national });
-        }
-        actor.specialty = t.child(role, "code").map(|c| {
-            let code = self.code(c);
-            let parts = terminology::split_specialty(code.code.as_deref().unwrap_or(""));
-            Specialty {
-                profession_code: parts.profession_code,
-                profession: parts.profession_label,
-                specialty_code: parts.specialty_code,
-                specialty: parts.specialty_label,
-                code,
-            }
-        });
-        actor.addresses = self.addresses(role);
-        actor.telecoms = self.telecoms(role);
         for child in t.elements(role) {
             if t.ns(child) != Ns::HL7 {
                 continue;
             }
-            let name = t.local_name(child);
-            if PERSON_ELEMENTS.contains(&name) {
-                actor.names.extend(self.names(child));
-            } else if ORGANIZATION_ELEMENTS.contains(&name) && actor.organization.is_none() {
-                actor.organization = Some(self.organization(child));
-            } else if name == "assignedAuthoringDevice" {
-                actor.device = Some(Device {
-                    manufacturer_model_name: t.child(child, "manufacturerModelName").and_then(|n| text(t, n)),
-                    software_name: t.child(child, "softwareName").and_then(|n| text(t, n)),
-                    span: t.span(child),
-                });
+            match t.local_name(child) {
+                "id" => {
+                    let id = self.identifier(child);
+                    let national = match (&id.root, &id.extension) {
+                        (Some(root), Some(ext)) => practitioner_id(root, ext),
+                        _ => None,
+                    };
+                    actor.ids.push(PractitionerIdentifier { id, national });
+                }
+                "code" if actor.specialty.is_none() => {
+                    let code = self.code(child);
+                    let parts = terminology::split_specialty(code.code.as_deref().unwrap_or(""));
+                    actor.specialty = Some(Specialty {
+                        profession_code: parts.profession_code,
+                        profession: parts.profession_label,
+                        specialty_code: parts.specialty_code,
+                        specialty: parts.specialty_label,
+                        code,
+                    });
+                }
+                "addr" => actor.addresses.push(address(t, child)),
+                "telecom" => actor.telecoms.extend(telecom(t, child)),
+                "assignedAuthoringDevice" => {
+                    actor.device = Some(Device {
+                        manufacturer_model_name: t
+                            .child(child, "manufacturerModelName")
+                            .and_then(|n| text(t, n)),
+                        software_name: t.child(child, "softwareName").and_then(|n| text(t, n)),
+                        span: t.span(child),
+                    });
+                }
+                name if PERSON_ELEMENTS.contains(&name) => actor.names.extend(self.names(child)),
+                name if ORGANIZATION_ELEMENTS.contains(&name) && actor.organization.is_none() => {
+                    actor.organization = Some(self.organization(child));
+                }
+                _ => {}
             }
         }
         actor
     }
 
+    /// An organization, read in one pass over its children.
     pub(crate) fn organization(&mut self, node: NodeId) -> Organization {
         let t = self.tree;
-        let mut ids = Vec::new();
-        for id_node in t.children_named(node, Ns::HL7, "id") {
-            let id = self.identifier(id_node);
-            let national = match (&id.root, &id.extension) {
-                (Some(root), Some(ext)) => organization_id(root, ext),
-                _ => None,
-            };
-            ids.push(OrganizationIdentifier { id, national });
+        let mut o = Organization { span: t.span(node), ..Organization::default() };
+        let mut seen = Seen::default();
+        for child in t.elements(node) {
+            if t.ns(child) != Ns::HL7 {
+                continue;
+            }
+            match t.local_name(child) {
+                "id" => {
+                    let id = self.identifier(child);
+                    let national = match (&id.root, &id.extension) {
+                        (Some(root), Some(ext)) => organization_id(root, ext),
+                        _ => None,
+                    };
+                    o.ids.push(OrganizationIdentifier { id, national });
+                }
+                // the first name counts, even an empty one
+                "name" if seen.first(0) => o.name = text(t, child),
+                "telecom" => o.telecoms.extend(telecom(t, child)),
+                "addr" => o.addresses.push(address(t, child)),
+                "standardIndustryClassCode" if seen.first(1) => o.practice_setting = Some(self.code(child)),
+                _ => {}
+            }
         }
-        Organization {
-            ids,
-            name: t.child(node, "name").and_then(|n| text(t, n)),
-            telecoms: self.telecoms(node),
-            addresses: self.addresses(node),
-            practice_setting: self.child_code(node, "standardIndustryClassCode"),
-            span: t.span(node),
-        }
+        o
     }
 }

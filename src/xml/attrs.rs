@@ -115,6 +115,7 @@ fn find3(bytes: &[u8], from: usize, a: u8, b: u8, c: u8) -> Option<usize> {
 fn scan(bytes: &[u8], mut i: usize, out: &mut Vec<RawAttr>) -> Result<(usize, bool), Stop> {
     let n = bytes.len();
     let mut many: Option<std::collections::HashSet<&[u8]>> = None;
+    let mut seen = 0u64;
     loop {
         while i < n && is_space(bytes[i]) {
             i += 1;
@@ -188,9 +189,15 @@ fn scan(bytes: &[u8], mut i: usize, out: &mut Vec<RawAttr>) -> Result<(usize, bo
         }
         let value = value_start..end;
         let key_bytes = &bytes[key.clone()];
-        // a linear search for the usual handful of attributes, a set past that: a hostile
-        // tag with thousands of them must not cost their square
+        // Is the name new? Its length and last byte pick one of 64 bits: a name whose bit no
+        // earlier name set is new without a comparison (an element's attributes mostly differ
+        // in length). Otherwise a linear search for the usual handful of attributes, a set past
+        // that: a hostile tag with thousands of them must not cost their square.
+        let bit = 1u64 << ((key_bytes.len() * 7 + usize::from(key_bytes.last().copied().unwrap_or(0))) % 64);
+        let seen_like = seen & bit != 0;
+        seen |= bit;
         let twice = match &mut many {
+            None if !seen_like => false,
             None if out.len() < 16 => out.iter().any(|a| &bytes[a.key.clone()] == key_bytes),
             None => {
                 let set = many.insert(out.iter().map(|a| &bytes[a.key.clone()]).collect());

@@ -270,13 +270,14 @@ impl<'l> Builder<'l> {
                 let tag = attrs::scan_tag(bytes, name_start + name_len, scanned)
                     .ok_or(Syntax::at(at, "a start tag is never closed with '>'"))?;
                 let end = tag.end;
-                self.start(Span::new(name_start, name_start + name_len), &tag, scanned, at);
+                self.start(bytes, Span::new(name_start, name_start + name_len), &tag, scanned, at);
                 Ok(end)
             }
         }
     }
 
-    fn start(&mut self, name: Span, tag: &Tag, scanned: &[RawAttr], start: usize) {
+    /// A start tag; `bytes` is the source (`run` holds it, so that a tag costs no reference count).
+    fn start(&mut self, bytes: &[u8], name: Span, tag: &Tag, scanned: &[RawAttr], start: usize) {
         let (end, empty) = (tag.end, tag.empty);
         if self.skipped_depth > 0 || self.stack.len() >= self.limits.max_depth {
             if !self.reported_depth {
@@ -323,8 +324,6 @@ impl<'l> Builder<'l> {
         let attrs_start = self.attrs.len();
         let mut pending = std::mem::take(&mut self.pending_attrs);
         pending.clear();
-        let bytes = self.source.clone();
-        let bytes = bytes.as_bytes();
         for raw_attr in scanned {
             let key = &bytes[raw_attr.key.clone()];
             let key_span = Span::new(raw_attr.key.start, raw_attr.key.end);
