@@ -245,7 +245,7 @@ pub(crate) fn person_name(tree: &Tree, node: NodeId) -> PersonName {
         if tree.is_text(child) {
             let free = normalize_space(&tree.text(child));
             if !free.is_empty() {
-                parts.push(NamePart { kind: NamePartKind::Free, value: free, qualifier: None });
+                parts.push(NamePart { kind: NamePartKind::Free, value: free.into(), qualifier: None });
             }
             continue;
         }
@@ -278,7 +278,7 @@ pub(crate) fn address(tree: &Tree, node: NodeId) -> Address {
         span: tree.span(node),
         ..Address::default()
     };
-    let mut street: Vec<String> = Vec::new();
+    let mut street: Vec<Str> = Vec::new();
     for child in tree.elements(node) {
         let Some(value) = text(tree, child) else { continue };
         match tree.local_name(child) {
@@ -304,7 +304,7 @@ pub(crate) fn address(tree: &Tree, node: NodeId) -> Address {
         }
     }
     if !street.is_empty() {
-        a.lines.insert(0, street.join(" "));
+        a.lines.insert(0, street.join(" ").into());
     }
     if a.lines.is_empty() && a.city.is_none() && a.postal_code.is_none() {
         // free-text address
@@ -316,32 +316,40 @@ pub(crate) fn address(tree: &Tree, node: NodeId) -> Address {
             .collect::<Vec<_>>()
             .join(" ");
         if !free.is_empty() {
-            a.lines.push(free);
+            a.lines.push(free.into());
         }
     }
     a
 }
 
 pub(crate) fn telecom(tree: &Tree, node: NodeId) -> Option<Telecom> {
-    let raw = attr(tree, node, "value");
+    let raw: Option<Str> = attr(tree, node, "value");
     let null = attr::<Str>(tree, node, "nullFlavor").is_some();
     let raw = match raw {
         Some(raw) => raw,
-        None if null => String::new(),
+        None if null => Str::default(),
         None => return None,
     };
     let (scheme, rest) = raw.split_once(':').unwrap_or(("", raw.as_str()));
-    let lower = scheme.to_ascii_lowercase();
-    let kind = match lower.as_str() {
-        "tel" => TelecomKind::Phone,
-        "fax" => TelecomKind::Fax,
-        "mailto" if rest.to_ascii_lowercase().contains(".mssante.fr") => TelecomKind::Mssante,
-        "mailto" => TelecomKind::Email,
-        "http" | "https" => TelecomKind::Url,
-        _ => TelecomKind::Other,
+    let is = |name: &str| scheme.eq_ignore_ascii_case(name);
+    let kind = if is("tel") {
+        TelecomKind::Phone
+    } else if is("fax") {
+        TelecomKind::Fax
+    } else if is("mailto") {
+        let mssante = rest.as_bytes().windows(11).any(|w| w.eq_ignore_ascii_case(b".mssante.fr"));
+        if mssante {
+            TelecomKind::Mssante
+        } else {
+            TelecomKind::Email
+        }
+    } else if is("http") || is("https") {
+        TelecomKind::Url
+    } else {
+        TelecomKind::Other
     };
     let value =
-        if kind == TelecomKind::Other || kind == TelecomKind::Url { raw.clone() } else { rest.to_string() };
+        if kind == TelecomKind::Other || kind == TelecomKind::Url { raw.clone() } else { Str::from(rest) };
     Some(Telecom { kind, value, use_code: attr(tree, node, "use"), null, span: tree.head_span(node) })
 }
 

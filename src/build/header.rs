@@ -153,7 +153,7 @@ impl Ctx<'_> {
                         let addr = t.child(place, "addr").map(|a| address(t, a));
                         Birthplace {
                             name: t.child(place, "name").and_then(|n| text(t, n)),
-                            cog_code: addr.as_ref().and_then(|a| a.county.clone()),
+                            cog_code: addr.as_ref().and_then(|a| a.county.as_deref()).map(String::from),
                             address: addr,
                             span: t.span(place),
                         }

@@ -117,19 +117,19 @@ pub enum NamePartKind {
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct NamePart {
     pub kind: NamePartKind,
-    pub value: String,
+    pub value: Str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub qualifier: Option<String>,
+    pub qualifier: Option<Str>,
 }
 
 /// A person name (PN).
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct PersonName {
     #[serde(rename = "use", skip_serializing_if = "Option::is_none")]
-    pub use_code: Option<String>,
+    pub use_code: Option<Str>,
     pub parts: Vec<NamePart>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub null_flavor: Option<String>,
+    pub null_flavor: Option<Str>,
     pub span: Span,
 }
 
@@ -170,7 +170,7 @@ impl PersonName {
     /// A readable form: prefix, given names, used name, "née" birth name when they differ.
     pub fn display(&self) -> String {
         let mut words: Vec<String> = Vec::new();
-        words.extend(self.parts_of(NamePartKind::Prefix).map(|p| p.value.clone()));
+        words.extend(self.parts_of(NamePartKind::Prefix).map(|p| p.value.to_string()));
         if let Some(first) = self.used_given() {
             words.push(first.to_string());
         }
@@ -184,8 +184,8 @@ impl PersonName {
             (None, Some(birth)) => words.push(birth.to_uppercase()),
             (None, None) => {}
         }
-        words.extend(self.parts_of(NamePartKind::Suffix).map(|p| p.value.clone()));
-        words.extend(self.parts_of(NamePartKind::Free).map(|p| p.value.clone()));
+        words.extend(self.parts_of(NamePartKind::Suffix).map(|p| p.value.to_string()));
+        words.extend(self.parts_of(NamePartKind::Free).map(|p| p.value.to_string()));
         let text = words.join(" ");
         if text.is_empty() {
             self.null_flavor.as_ref().map(|n| format!("(nullFlavor {n})")).unwrap_or_default()
@@ -199,39 +199,39 @@ impl PersonName {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, schemars::JsonSchema)]
 pub struct Address {
     #[serde(rename = "use", skip_serializing_if = "Option::is_none")]
-    pub use_code: Option<String>,
+    pub use_code: Option<Str>,
     /// Street lines (streetAddressLine, or houseNumber + streetName, ...).
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub lines: Vec<String>,
+    pub lines: Vec<Str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub postal_code: Option<String>,
+    pub postal_code: Option<Str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub city: Option<String>,
+    pub city: Option<Str>,
     /// `county`: for a French birthplace, the INSEE COG code of the commune.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub county: Option<String>,
+    pub county: Option<Str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub state: Option<String>,
+    pub state: Option<Str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub country: Option<String>,
+    pub country: Option<Str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub null_flavor: Option<String>,
+    pub null_flavor: Option<Str>,
     pub span: Span,
 }
 
 impl Address {
     pub fn display(&self) -> String {
-        let mut parts = self.lines.clone();
+        let mut parts: Vec<&str> = self.lines.iter().map(Str::as_str).collect();
         let city = [self.postal_code.as_deref(), self.city.as_deref()]
             .into_iter()
             .flatten()
             .collect::<Vec<_>>()
             .join(" ");
         if !city.is_empty() {
-            parts.push(city);
+            parts.push(&city);
         }
         if let Some(c) = &self.country {
-            parts.push(c.clone());
+            parts.push(c);
         }
         parts.join(", ")
     }
@@ -255,9 +255,9 @@ pub enum TelecomKind {
 pub struct Telecom {
     pub kind: TelecomKind,
     /// The address without its scheme (`tel:`, `mailto:`...).
-    pub value: String,
+    pub value: Str,
     #[serde(rename = "use", skip_serializing_if = "Option::is_none")]
-    pub use_code: Option<String>,
+    pub use_code: Option<Str>,
     #[serde(skip_serializing_if = "is_false")]
     pub null: bool,
     pub span: Span,

@@ -125,7 +125,7 @@ fn patient(w: &mut Writer<'_>, p: &Patient) {
         first.push_str(&format!(" · {} {}", w.pick("né·e le", "born"), b.display()));
     }
     if let Some(place) = &p.birthplace {
-        let city = place.address.as_ref().and_then(|a| a.city.clone()).or_else(|| place.name.clone());
+        let city = place.address.as_ref().and_then(|a| a.city.as_deref()).or(place.name.as_deref());
         match (&place.cog_code, city) {
             (Some(cog), Some(city)) => first.push_str(&format!(" {} {city} ({cog})", w.pick("à", "in"))),
             (Some(cog), None) => first.push_str(&format!(" · COG {cog}")),

@@ -63,8 +63,6 @@ struct Builder<'l> {
     /// In-scope prefix bindings, innermost last: (prefix, namespace). `""` is the default.
     bindings: Vec<(Box<str>, Ns)>,
     stack: Vec<Open>,
-    /// Attributes of the start tag being read (kept to reuse the allocation).
-    pending_attrs: Vec<(Span, u32, Option<usize>, Span, bool)>,
     /// The default namespace in scope, cached: most elements are unprefixed.
     default_ns: Ns,
     root: Option<u32>,
@@ -80,6 +78,11 @@ struct Builder<'l> {
 /// (CDA documents use a handful): past them, the search for a prefix would cost too much.
 const MAX_NAMESPACES: usize = 1024;
 
+/// Whether an attribute name declares a namespace (`xmlns`, `xmlns:prefix`).
+fn is_declaration(key: &[u8]) -> bool {
+    key.strip_prefix(b"xmlns").is_some_and(|rest| rest.is_empty() || rest[0] == b':')
+}
+
 impl<'l> Builder<'l> {
     fn new(source: Arc<str>, limits: &'l Limits) -> Self {
         // Room for the densest documents of the corpus (one node per 24.5 bytes, one attribute
@@ -94,7 +97,6 @@ impl<'l> Builder<'l> {
             namespaces: WELL_KNOWN.iter().map(|(_, uri)| Box::from(*uri)).collect(),
             bindings: vec![(Box::from("xml"), Ns::XML)],
             stack: Vec::new(),
-            pending_attrs: Vec::new(),
             default_ns: Ns::NONE,
             root: None,
             skipped_depth: 0,
@@ -319,49 +321,48 @@ impl<'l> Builder<'l> {
             ));
         }
 
-        // namespace declarations first, then resolve
+        // namespace declarations first (they bind prefixes for the whole tag), then the other
+        // attributes, resolved and stored
         let mut bindings = 0;
         let attrs_start = self.attrs.len();
-        let mut pending = std::mem::take(&mut self.pending_attrs);
-        pending.clear();
         for raw_attr in scanned {
             let key = &bytes[raw_attr.key.clone()];
-            let key_span = Span::new(raw_attr.key.start, raw_attr.key.end);
-            let value_span = Span::new(raw_attr.value.start, raw_attr.value.end);
-            let escaped = raw_attr.escaped;
-            let colon = raw_attr.colon;
-            if let Some(prefix) = key.strip_prefix(b"xmlns") {
-                if prefix.is_empty() || prefix[0] == b':' {
-                    if self.bindings.len() >= MAX_NAMESPACES {
-                        self.namespace_limit(key_span);
-                        continue;
-                    }
-                    let prefix = std::str::from_utf8(prefix.get(1..).unwrap_or(b"")).unwrap_or("");
-                    let raw = self.slice(value_span);
-                    let ns = if escaped {
-                        self.intern(&crate::xml::tree::unescape(raw))
-                    } else {
-                        self.intern_slice(value_span)
-                    };
-                    self.bindings.push((Box::from(prefix), ns));
-                    bindings += 1;
-                    continue;
-                }
+            if !is_declaration(key) {
+                continue;
             }
-            let local = colon.map(|i| raw_attr.key.start + i + 1).unwrap_or(raw_attr.key.start);
-            pending.push((key_span, local as u32, colon, value_span, escaped));
-        }
-        for &(key_span, local_start, colon, value_span, escaped) in &pending {
-            let ns = match colon {
-                Some(i) => {
-                    let prefix = Span::new(key_span.start as usize, key_span.start as usize + i);
-                    self.resolve_span(prefix, key_span)
-                }
-                None => Ns::NONE, // unprefixed attributes are in no namespace
+            let key_span = Span::new(raw_attr.key.start, raw_attr.key.end);
+            if self.bindings.len() >= MAX_NAMESPACES {
+                self.namespace_limit(key_span);
+                continue;
+            }
+            let prefix = std::str::from_utf8(key.get(6..).unwrap_or(b"")).unwrap_or("");
+            let value_span = Span::new(raw_attr.value.start, raw_attr.value.end);
+            let ns = if raw_attr.escaped {
+                self.intern(&crate::xml::tree::unescape(self.slice(value_span)))
+            } else {
+                self.intern_slice(value_span)
             };
-            self.attrs.push(Attr { ns, name: key_span, local_start, value: value_span, escaped });
+            self.bindings.push((Box::from(prefix), ns));
+            bindings += 1;
         }
-        self.pending_attrs = pending;
+        for raw_attr in scanned {
+            let key_span = Span::new(raw_attr.key.start, raw_attr.key.end);
+            let (ns, local_start) = match raw_attr.colon {
+                _ if is_declaration(&bytes[raw_attr.key.clone()]) => continue,
+                Some(i) => {
+                    let prefix = Span::new(raw_attr.key.start, raw_attr.key.start + i);
+                    (self.resolve_span(prefix, key_span), raw_attr.key.start + i + 1)
+                }
+                None => (Ns::NONE, raw_attr.key.start), // unprefixed attributes are in no namespace
+            };
+            self.attrs.push(Attr {
+                ns,
+                name: key_span,
+                local_start: local_start as u32,
+                value: Span::new(raw_attr.value.start, raw_attr.value.end),
+                escaped: raw_attr.escaped,
+            });
+        }
 
         if bindings > 0 {
             self.default_ns = self.lookup("").unwrap_or(Ns::NONE);
