@@ -216,12 +216,7 @@ fn an_entrys_findings_and_files_are_known_before_its_statement_is_built() {
          </structuredBody></component></ClinicalDocument>"
     );
     let doc = read(text.as_bytes());
-    let lines: Vec<u32> = doc
-        .findings
-        .iter()
-        .filter(|f| f.code == "datatype.timestamp")
-        .map(|f| f.position.expect("located").line)
-        .collect();
+    let lines = timestamp_finding_lines(&doc);
     assert_eq!(lines, [10, 11], "both unreadable timestamps, each on its line");
     let cda = doc.cda.as_ref().unwrap();
     assert_eq!(cda.attachments.len(), 1);
@@ -262,12 +257,7 @@ fn a_repeated_element_reads_as_its_first_and_order_does_not_matter() {
   </section></component></structuredBody></component>
 </ClinicalDocument>"#;
     let doc = read(text.as_bytes());
-    let lines: Vec<u32> = doc
-        .findings
-        .iter()
-        .filter(|f| f.code == "datatype.timestamp")
-        .map(|f| f.position.expect("located").line)
-        .collect();
+    let lines = timestamp_finding_lines(&doc);
     assert_eq!(lines, [3, 7], "the first effectiveTime and birthTime only are read");
     let cda = doc.cda.as_ref().unwrap();
     let h = &cda.header;
@@ -284,4 +274,10 @@ fn a_repeated_element_reads_as_its_first_and_order_does_not_matter() {
     assert_eq!(sections[0].title.as_ref().map(|t| t.text.as_str()), Some("Section"));
     assert_eq!(sections[0].language.as_deref(), Some("fr-FR"), "read after the entries");
     assert_eq!(sections[0].entries.len(), 1);
+}
+
+/// The lines of a document's unreadable-timestamp findings, in order.
+fn timestamp_finding_lines(doc: &vigie::Document) -> Vec<u32> {
+    let timestamps = doc.findings.iter().filter(|f| f.code == "datatype.timestamp");
+    timestamps.map(|f| f.position.expect("located").line).collect()
 }

@@ -1,7 +1,7 @@
 //! Header builder: ClinicalDocument's header elements → [`Header`].
 
 use crate::diag::Finding;
-use crate::model::common::PersonName;
+use crate::model::common::{Identifier, PersonName};
 use crate::model::header::{
     Actor, Author, Birthplace, Contact, Device, Encounter, Facility, Header, InsStatus, Organization,
     OrganizationIdentifier, Participant, Patient, PatientId, Performer, PractitionerIdentifier, Recipient,
@@ -33,6 +33,12 @@ const ORGANIZATION_ELEMENTS: &[&str] = &[
     "providerOrganization",
     "guardianOrganization",
 ];
+
+/// What a national identifier check (`practitioner_id`, `organization_id`) says of `id`, when
+/// it has both a root and an extension.
+fn national<T>(id: &Identifier, check: fn(&str, &str) -> Option<T>) -> Option<T> {
+    check(id.root.as_deref()?, id.extension.as_deref()?)
+}
 
 /// Which single-valued children of an element were met, by index: the first of each counts.
 #[derive(Default)]
@@ -344,10 +350,7 @@ impl Ctx<'_> {
             match t.local_name(child) {
                 "id" => {
                     let id = self.identifier(child);
-                    let national = match (&id.root, &id.extension) {
-                        (Some(root), Some(ext)) => practitioner_id(root, ext),
-                        _ => None,
-                    };
+                    let national = national(&id, practitioner_id);
                     actor.ids.push(PractitionerIdentifier { id, national });
                 }
                 "code" if actor.specialty.is_none() => {
@@ -394,10 +397,7 @@ impl Ctx<'_> {
             match t.local_name(child) {
                 "id" => {
                     let id = self.identifier(child);
-                    let national = match (&id.root, &id.extension) {
-                        (Some(root), Some(ext)) => organization_id(root, ext),
-                        _ => None,
-                    };
+                    let national = national(&id, organization_id);
                     o.ids.push(OrganizationIdentifier { id, national });
                 }
                 // the first name counts, even an empty one
