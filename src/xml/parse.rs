@@ -335,7 +335,7 @@ impl<'l> Builder<'l> {
                 self.namespace_limit(key_span);
                 continue;
             }
-            let prefix = std::str::from_utf8(key.get(6..).unwrap_or(b"")).unwrap_or("");
+            let prefix = std::str::from_utf8(key.strip_prefix(b"xmlns:").unwrap_or(b"")).unwrap_or("");
             let value_span = Span::new(raw_attr.value.start, raw_attr.value.end);
             let ns = if raw_attr.escaped {
                 self.intern(&crate::xml::tree::unescape(self.slice(value_span)))
